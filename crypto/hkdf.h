@@ -16,8 +16,7 @@ namespace cygnet::crypto {
 absl::StatusOr<SecretBytes> Hkdf(HashAlgorithm hash,
                                  absl::Span<const uint8_t> secret,
                                  absl::Span<const uint8_t> salt,
-                                 absl::Span<const uint8_t> info,
-                                 size_t length);
+                                 absl::Span<const uint8_t> info, size_t length);
 SecretBytes HkdfExtract(HashAlgorithm hash, absl::Span<const uint8_t> secret,
                         absl::Span<const uint8_t> salt);
 absl::StatusOr<SecretBytes> HkdfExpand(HashAlgorithm hash,

@@ -3,8 +3,8 @@
 // Every key, shared secret, nonce-derived seed and PSK in cygnet lives in a
 // SecretBytes. Invariants: the bytes are zeroized (OPENSSL_cleanse) when the
 // object is destroyed, when it is moved from, and when it is reassigned; it is
-// move-only (Clone() is explicit); it has no operator<<, no AbslStringify and no
-// string conversion, so a key cannot reach a log by accident. Status outputs
+// move-only (Clone() is explicit); it has no operator<<, no AbslStringify and
+// no string conversion, so a key cannot reach a log by accident. Status outputs
 // show Fingerprint(): a short, non-reversible hash.
 #ifndef CYGNET_CRYPTO_SECRET_BYTES_H_
 #define CYGNET_CRYPTO_SECRET_BYTES_H_

@@ -76,10 +76,11 @@ class Crl {
 // Verifies leaf -> intermediates -> one of trust_anchors at `now`: signatures,
 // validity periods, CA basic constraints, and, when `crls` is non-empty,
 // revocation against a CRL from the matching issuer (which must itself verify).
-absl::Status VerifyCertificateChain(
-    const Certificate& leaf, absl::Span<const Certificate> intermediates,
-    absl::Span<const Certificate> trust_anchors, absl::Time now,
-    absl::Span<const Crl> crls = {});
+absl::Status VerifyCertificateChain(const Certificate& leaf,
+                                    absl::Span<const Certificate> intermediates,
+                                    absl::Span<const Certificate> trust_anchors,
+                                    absl::Time now,
+                                    absl::Span<const Crl> crls = {});
 
 class CertificateBuilder {
  public:

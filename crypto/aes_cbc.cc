@@ -1,0 +1,84 @@
+#include "crypto/aes_cbc.h"
+
+#include <openssl/aes.h>
+#include <openssl/mem.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace cygnet::crypto {
+
+struct AesCbc::Schedules {
+  ~Schedules() { OPENSSL_cleanse(this, sizeof(*this)); }
+  AES_KEY encrypt;
+  AES_KEY decrypt;
+};
+
+AesCbc::AesCbc(size_t key_size) : key_size_(key_size) {}
+AesCbc::AesCbc(AesCbc&&) noexcept = default;
+AesCbc& AesCbc::operator=(AesCbc&&) noexcept = default;
+AesCbc::~AesCbc() = default;
+
+absl::StatusOr<AesCbc> AesCbc::Create(absl::Span<const uint8_t> key) {
+  if (key.size() != 16 && key.size() != 24 && key.size() != 32) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "AES-CBC key must be 16, 24 or 32 bytes, got ", key.size()));
+  }
+  AesCbc cbc(key.size());
+  cbc.schedules_ = std::make_unique<Schedules>();
+  const unsigned bits = static_cast<unsigned>(key.size() * 8);
+  if (AES_set_encrypt_key(key.data(), bits, &cbc.schedules_->encrypt) != 0 ||
+      AES_set_decrypt_key(key.data(), bits, &cbc.schedules_->decrypt) != 0) {
+    return absl::InternalError("AES-CBC key schedule failed");
+  }
+  return cbc;
+}
+
+namespace {
+
+absl::Status CheckArguments(absl::Span<const uint8_t> iv,
+                            absl::Span<uint8_t> in_out) {
+  if (iv.size() != kAesBlockSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("AES-CBC IV must be 16 bytes, got ", iv.size()));
+  }
+  if (in_out.size() % kAesBlockSize != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("AES-CBC data length must be a multiple of 16 bytes, got ",
+                     in_out.size()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AesCbc::Encrypt(absl::Span<const uint8_t> iv,
+                             absl::Span<uint8_t> in_out) const {
+  if (schedules_ == nullptr) {
+    return absl::FailedPreconditionError("AES-CBC key was moved from");
+  }
+  absl::Status status = CheckArguments(iv, in_out);
+  if (!status.ok() || in_out.empty()) return status;
+  uint8_t chain[kAesBlockSize];  // AES_cbc_encrypt updates the IV it is given
+  std::memcpy(chain, iv.data(), sizeof(chain));
+  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(),
+                  &schedules_->encrypt, chain, AES_ENCRYPT);
+  return absl::OkStatus();
+}
+
+absl::Status AesCbc::Decrypt(absl::Span<const uint8_t> iv,
+                             absl::Span<uint8_t> in_out) const {
+  if (schedules_ == nullptr) {
+    return absl::FailedPreconditionError("AES-CBC key was moved from");
+  }
+  absl::Status status = CheckArguments(iv, in_out);
+  if (!status.ok() || in_out.empty()) return status;
+  uint8_t chain[kAesBlockSize];
+  std::memcpy(chain, iv.data(), sizeof(chain));
+  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(),
+                  &schedules_->decrypt, chain, AES_DECRYPT);
+  return absl::OkStatus();
+}
+
+}  // namespace cygnet::crypto
