@@ -1,0 +1,130 @@
+#include "ipsec/lifetime.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace cygnet::ipsec {
+namespace {
+
+bool Reached(uint64_t consumed, uint64_t limit) {
+  return limit != 0 && consumed >= limit;
+}
+
+uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+absl::Status CheckDuration(absl::string_view field, absl::Duration value) {
+  if (value < absl::ZeroDuration() || value == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lifetime ", field, " ", absl::FormatDuration(value),
+                     ": must be finite and not negative (zero = no limit)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOrder(absl::string_view soft_field, absl::string_view value_s,
+                        absl::string_view hard_field, absl::string_view value_h,
+                        bool soft_set, bool hard_set, bool soft_greater) {
+  if (soft_set && hard_set && soft_greater) {
+    return absl::InvalidArgumentError(absl::StrCat("lifetime ", soft_field, " ",
+                                                   value_s, " exceeds ",
+                                                   hard_field, " ", value_h));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const char* LifetimeEventName(LifetimeEvent event) {
+  switch (event) {
+    case LifetimeEvent::kNone:
+      return "none";
+    case LifetimeEvent::kSoftExpired:
+      return "soft-expired";
+    case LifetimeEvent::kHardExpired:
+      return "hard-expired";
+  }
+  return "unknown";
+}
+
+Lifetime::Lifetime(LifetimeLimits limits, absl::Time created)
+    : limits_(limits), created_(created) {}
+
+absl::Status Lifetime::Validate(const LifetimeLimits& limits) {
+  if (absl::Status s = CheckDuration("soft_time", limits.soft_time); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckDuration("hard_time", limits.hard_time); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CheckOrder("soft_time", absl::FormatDuration(limits.soft_time),
+                     "hard_time", absl::FormatDuration(limits.hard_time),
+                     limits.soft_time != absl::ZeroDuration(),
+                     limits.hard_time != absl::ZeroDuration(),
+                     limits.soft_time > limits.hard_time);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckOrder(
+          "soft_bytes", absl::StrCat(limits.soft_bytes), "hard_bytes",
+          absl::StrCat(limits.hard_bytes), limits.soft_bytes != 0,
+          limits.hard_bytes != 0, limits.soft_bytes > limits.hard_bytes);
+      !s.ok()) {
+    return s;
+  }
+  return CheckOrder("soft_packets", absl::StrCat(limits.soft_packets),
+                    "hard_packets", absl::StrCat(limits.hard_packets),
+                    limits.soft_packets != 0, limits.hard_packets != 0,
+                    limits.soft_packets > limits.hard_packets);
+}
+
+LifetimeEvent Lifetime::Transition(bool soft_crossed, bool hard_crossed) {
+  if (hard_crossed && !hard_expired_) {
+    hard_expired_ = true;
+    soft_expired_ = true;
+    return LifetimeEvent::kHardExpired;
+  }
+  if (soft_crossed && !soft_expired_) {
+    soft_expired_ = true;
+    return LifetimeEvent::kSoftExpired;
+  }
+  return LifetimeEvent::kNone;
+}
+
+LifetimeEvent Lifetime::Consume(uint64_t bytes, uint64_t packets) {
+  bytes_ = SaturatingAdd(bytes_, bytes);
+  packets_ = SaturatingAdd(packets_, packets);
+  const bool hard = Reached(bytes_, limits_.hard_bytes) ||
+                    Reached(packets_, limits_.hard_packets);
+  const bool soft = Reached(bytes_, limits_.soft_bytes) ||
+                    Reached(packets_, limits_.soft_packets);
+  return Transition(soft, hard);
+}
+
+LifetimeEvent Lifetime::Check(absl::Time now) {
+  const absl::Duration age = now - created_;
+  const bool hard =
+      limits_.hard_time != absl::ZeroDuration() && age >= limits_.hard_time;
+  const bool soft =
+      limits_.soft_time != absl::ZeroDuration() && age >= limits_.soft_time;
+  return Transition(soft, hard);
+}
+
+absl::Duration Lifetime::SoftTimeRemaining(absl::Time now) const {
+  if (limits_.soft_time == absl::ZeroDuration()) {
+    return absl::InfiniteDuration();
+  }
+  return std::max(absl::ZeroDuration(), created_ + limits_.soft_time - now);
+}
+
+absl::Duration Lifetime::HardTimeRemaining(absl::Time now) const {
+  if (limits_.hard_time == absl::ZeroDuration()) {
+    return absl::InfiniteDuration();
+  }
+  return std::max(absl::ZeroDuration(), created_ + limits_.hard_time - now);
+}
+
+}  // namespace cygnet::ipsec

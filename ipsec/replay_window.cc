@@ -1,0 +1,136 @@
+#include "ipsec/replay_window.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cygnet::ipsec {
+namespace {
+
+// With anti-replay disabled the ESN high half is still needed for the ICV;
+// a window of half the 32-bit space picks the interpretation nearest highest.
+constexpr uint64_t kNominalInferenceWindow = uint64_t{1} << 31;
+
+uint32_t NextPowerOfTwo(uint32_t value) {
+  uint32_t out = 1;
+  while (out < value) out <<= 1;
+  return out;
+}
+
+}  // namespace
+
+ReplayWindow::ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words)
+    : size_(size), esn_(esn), words_(number_of_words, 0) {}
+
+absl::StatusOr<ReplayWindow> ReplayWindow::Create(
+    uint32_t size, bool extended_sequence_numbers) {
+  if (size == 0) return ReplayWindow(0, extended_sequence_numbers, 0);
+  if (size < kMinSize || size > kMaxSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("replay window size ", size, ": must be 0 (disabled) or ",
+                     kMinSize, "..", kMaxSize, " packets"));
+  }
+  // One word more than the window spans, so that the word holding the oldest
+  // live number is never the word being cleared for the newest.
+  uint32_t words = NextPowerOfTwo((size + 63) / 64 + 1);
+  return ReplayWindow(size, extended_sequence_numbers, words);
+}
+
+absl::StatusOr<uint64_t> ReplayWindow::Infer(uint32_t sequence_low) const {
+  const uint64_t window = enabled() ? size_ : kNominalInferenceWindow;
+  const uint32_t top_low = static_cast<uint32_t>(highest_);
+  const uint32_t top_high = static_cast<uint32_t>(highest_ >> 32);
+  uint32_t high;
+  if (top_low >= window - 1) {
+    // Case A of RFC 4303 Appendix A: the window lies inside one 2^32 epoch.
+    if (sequence_low >= top_low - window + 1) {
+      high = top_high;
+    } else {
+      if (top_high == UINT32_MAX) {
+        return absl::OutOfRangeError(absl::StrCat(
+            "sequence ", sequence_low,
+            " would wrap the 64-bit sequence number space (highest ", highest_,
+            ")"));
+      }
+      high = top_high + 1;
+    }
+  } else {
+    // Case B: the window straddles the start of the current epoch.
+    const uint32_t boundary = static_cast<uint32_t>(top_low - window + 1);
+    if (sequence_low >= boundary) {
+      if (top_high == 0) {
+        return absl::OutOfRangeError(absl::StrCat("sequence ", sequence_low,
+                                                  " too old (window ", size_,
+                                                  ", highest ", highest_, ")"));
+      }
+      high = top_high - 1;
+    } else {
+      high = top_high;
+    }
+  }
+  return uint64_t{high} << 32 | sequence_low;
+}
+
+bool ReplayWindow::TestBit(uint64_t sequence) const {
+  const uint64_t mask = words_.size() - 1;
+  return (words_[(sequence >> 6) & mask] >> (sequence & 63)) & 1;
+}
+
+absl::StatusOr<uint64_t> ReplayWindow::Check(uint32_t sequence_low) const {
+  uint64_t sequence = sequence_low;
+  if (esn_) {
+    absl::StatusOr<uint64_t> inferred = Infer(sequence_low);
+    if (!inferred.ok()) return inferred.status();
+    sequence = *inferred;
+  }
+  if (sequence == 0) {
+    return absl::InvalidArgumentError(
+        "sequence 0: never sent (the first packet of an SA carries 1)");
+  }
+  if (!enabled() || sequence > highest_) return sequence;
+  if (highest_ - sequence >= size_) {
+    return absl::OutOfRangeError(absl::StrCat("sequence ", sequence,
+                                              " too old (window ", size_,
+                                              ", highest ", highest_, ")"));
+  }
+  if (TestBit(sequence)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("replayed packet: sequence ", sequence));
+  }
+  return sequence;
+}
+
+void ReplayWindow::Accept(uint64_t sequence) {
+  if (!enabled()) {
+    highest_ = std::max(highest_, sequence);
+    return;
+  }
+  const uint64_t mask = words_.size() - 1;
+  if (sequence > highest_) {
+    const uint64_t current_word = highest_ >> 6;
+    const uint64_t new_word = sequence >> 6;
+    const uint64_t skipped = new_word - current_word;
+    if (skipped >= words_.size()) {
+      std::fill(words_.begin(), words_.end(), 0);
+    } else {
+      for (uint64_t i = 1; i <= skipped; ++i) {
+        words_[(current_word + i) & mask] = 0;
+      }
+    }
+    highest_ = sequence;
+  } else if (highest_ - sequence >= size_) {
+    return;
+  }
+  words_[(sequence >> 6) & mask] |= uint64_t{1} << (sequence & 63);
+}
+
+bool ReplayWindow::Seen(uint64_t sequence) const {
+  if (!enabled() || sequence == 0 || sequence > highest_ ||
+      highest_ - sequence >= size_) {
+    return false;
+  }
+  return TestBit(sequence);
+}
+
+}  // namespace cygnet::ipsec
