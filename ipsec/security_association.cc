@@ -1,0 +1,168 @@
+#include "ipsec/security_association.h"
+
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace cygnet::ipsec {
+
+absl::string_view SaDirectionName(SaDirection direction) {
+  return direction == SaDirection::kInbound ? "Inbound" : "Outbound";
+}
+
+absl::string_view SaModeName(SaMode mode) {
+  return mode == SaMode::kTunnel ? "Tunnel" : "Transport";
+}
+
+absl::StatusOr<SecurityAssociation> SecurityAssociation::Create(
+    SaConfig config, absl::Time now) {
+  if (config.spi < 256) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "spi: 0x%08x is reserved (RFC 4303 section 2.1: 0..255)", config.spi));
+  }
+  if (config.local_address.is_v4() != config.remote_address.is_v4()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("remote_address: ", config.remote_address.ToString(),
+                     " is not the family of local_address ",
+                     config.local_address.ToString()));
+  }
+  if (!IsAead(config.cipher) && config.integrity == EspIntegrity::kNone) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "integrity: ", EspCipherName(config.cipher),
+        " without integrity protection is not allowed (RFC 8221 section 5)"));
+  }
+  absl::StatusOr<EspTransform> transform = EspTransform::Create(
+      config.cipher, config.integrity, config.encryption_key.span(),
+      config.integrity_key.span());
+  if (!transform.ok()) return transform.status();
+  const bool inbound = config.direction == SaDirection::kInbound;
+  absl::StatusOr<ReplayWindow> window =
+      ReplayWindow::Create(inbound ? config.replay_window_size : 0,
+                           config.extended_sequence_numbers);
+  if (!window.ok()) return window.status();
+  absl::Status lifetime = Lifetime::Validate(config.lifetime);
+  if (!lifetime.ok()) return lifetime;
+  const uint64_t limit = config.extended_sequence_numbers
+                             ? std::numeric_limits<uint64_t>::max()
+                             : std::numeric_limits<uint32_t>::max();
+  if (config.first_sequence_number == 0 ||
+      config.first_sequence_number > limit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("first_sequence_number: ", config.first_sequence_number,
+                     " is outside 1..", limit));
+  }
+  SecurityAssociation sa(config, *std::move(transform), *std::move(window),
+                         now);
+  sa.sequence_limit_ = limit;
+  sa.last_sequence_ = config.first_sequence_number - 1;
+  sa.sequence_soft_limit_ =
+      config.sequence_soft_limit != 0
+          ? config.sequence_soft_limit
+          : (config.extended_sequence_numbers ? limit - 0xffffffffull
+                                              : limit - 0xffffffull);
+  return sa;
+}
+
+SecurityAssociation::SecurityAssociation(const SaConfig& config,
+                                         EspTransform transform,
+                                         ReplayWindow replay_window,
+                                         absl::Time now)
+    : spi_(config.spi),
+      direction_(config.direction),
+      mode_(config.mode),
+      local_address_(config.local_address),
+      remote_address_(config.remote_address),
+      transform_(std::move(transform)),
+      esn_(config.extended_sequence_numbers),
+      udp_encapsulation_(config.udp_encapsulation),
+      quantum_resistant_(config.quantum_resistant),
+      pfs_group_(config.pfs_group),
+      outer_ttl_(config.outer_ttl),
+      encryption_key_fingerprint_(config.encryption_key.Fingerprint()),
+      integrity_key_fingerprint_(config.integrity_key.empty()
+                                     ? std::string()
+                                     : config.integrity_key.Fingerprint()),
+      last_sequence_(0),
+      sequence_limit_(0),
+      sequence_soft_limit_(0),
+      replay_window_(std::move(replay_window)),
+      lifetime_(config.lifetime, now) {}
+
+absl::Status SecurityAssociation::CheckUsable() {
+  if (expired_) {
+    ++counters_.expired_drops;
+    return absl::FailedPreconditionError(
+        absl::StrFormat("SA 0x%08x expired", spi_));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumber() {
+  absl::Status usable = CheckUsable();
+  if (!usable.ok()) return usable;
+  if (last_sequence_ >= sequence_limit_) {
+    ++counters_.sequence_exhausted;
+    RaiseExpired();
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "SA 0x%08x: sequence number exhausted at %u", spi_, last_sequence_));
+  }
+  ++last_sequence_;
+  if (last_sequence_ >= sequence_soft_limit_) RaiseRekey();
+  return last_sequence_;
+}
+
+absl::StatusOr<uint64_t> SecurityAssociation::CheckReplay(
+    uint32_t sequence_low) {
+  absl::StatusOr<uint64_t> sequence = replay_window_.Check(sequence_low);
+  if (!sequence.ok()) ++counters_.replay_drops;
+  return sequence;
+}
+
+void SecurityAssociation::AcceptSequence(uint64_t sequence) {
+  replay_window_.Accept(sequence);
+}
+
+void SecurityAssociation::RecordPacket(uint64_t payload_bytes) {
+  ++counters_.packets;
+  counters_.bytes += payload_bytes;
+  OnLifetimeEvent(lifetime_.Consume(payload_bytes, 1));
+}
+
+void SecurityAssociation::AdvanceTime(absl::Time now) {
+  OnLifetimeEvent(lifetime_.Check(now));
+}
+
+void SecurityAssociation::OnLifetimeEvent(LifetimeEvent event) {
+  switch (event) {
+    case LifetimeEvent::kNone:
+      break;
+    case LifetimeEvent::kSoftExpired:
+      RaiseRekey();
+      break;
+    case LifetimeEvent::kHardExpired:
+      RaiseExpired();
+      break;
+  }
+}
+
+void SecurityAssociation::RaiseRekey() {
+  if (rekey_raised_ || expired_) return;
+  rekey_raised_ = true;
+  pending_.rekey = true;
+}
+
+void SecurityAssociation::RaiseExpired() {
+  if (expired_) return;
+  expired_ = true;
+  pending_.expired = true;
+}
+
+SaEvents SecurityAssociation::TakeEvents() {
+  SaEvents events = pending_;
+  pending_ = SaEvents();
+  return events;
+}
+
+}  // namespace cygnet::ipsec

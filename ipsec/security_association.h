@@ -1,0 +1,215 @@
+// SecurityAssociation: one direction of one ESP SA (RFC 4301 section 4.4.2):
+// its identity (SPI, outer endpoints, mode), its EspTransform, its sequence
+// number state, anti-replay window (inbound), lifetimes and counters.
+//
+// Who drives it: IKE, pairwise-key code and tests build an SaConfig and call
+// Create; the SAD (sa_database.h) stores SAs; the ESP packet path (esp.h)
+// calls the per-packet methods; the integrator's timer calls AdvanceTime and
+// collects TakeEvents() (rekey wanted / SA dead) to hand to the control
+// plane.
+//
+// Threading: an SA is NOT thread-safe. One thread drives one SA at a time
+// (sequence numbers, replay window, lifetime and counters are plain fields);
+// a driver that spreads packets over threads gives each thread its own SAs,
+// or serialises per SA. The SAD handles concurrent lookup, not this class.
+//
+// Invariants:
+// - Outbound sequence numbers start at 1 (or SaConfig::first_sequence_number)
+//   and never repeat: NextSequenceNumber refuses once the counter would wrap
+//   (2^32 - 1 is the last without ESN, 2^64 - 1 with ESN), which is also
+//   what keeps counter-mode AEAD IVs unique: for AES-GCM and
+//   ChaCha20-Poly1305 the 8-byte IV is the 64-bit sequence number (RFC 4106
+//   section 3.1, RFC 7634 section 2), so an IV never repeats under one key.
+// - A rekey event is raised once: at the first soft lifetime crossing or when
+//   the sequence number passes sequence_soft_limit, whichever comes first.
+//   An expiry event is raised once, at the hard lifetime or sequence
+//   exhaustion; afterwards the SA refuses all traffic (counted in
+//   expired_drops).
+// - The replay window moves only after an ICV verified (esp.cc calls
+//   CheckReplay before and AcceptSequence after).
+#ifndef CYGNET_IPSEC_SECURITY_ASSOCIATION_H_
+#define CYGNET_IPSEC_SECURITY_ASSOCIATION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "crypto/secret_bytes.h"
+#include "ipsec/esp_transform.h"
+#include "ipsec/ip_address.h"
+#include "ipsec/lifetime.h"
+#include "ipsec/replay_window.h"
+
+namespace cygnet::ipsec {
+
+enum class SaDirection { kInbound, kOutbound };
+enum class SaMode { kTunnel, kTransport };
+
+// "Inbound" / "Outbound"; "Tunnel" / "Transport" (seed 001 `show` layout).
+absl::string_view SaDirectionName(SaDirection direction);
+absl::string_view SaModeName(SaMode mode);
+
+// RFC 3948 UDP encapsulation: the ports this end sends from and to.
+struct UdpEncapsulation {
+  uint16_t local_port = 4500;
+  uint16_t remote_port = 4500;
+};
+
+// Per-SA counters. "bytes" counts payload bytes: the inner packet (tunnel)
+// or upper-layer payload (transport), which is what lifetimes count too.
+struct SaCounters {
+  uint64_t packets = 0;
+  uint64_t bytes = 0;
+  uint64_t integrity_failures = 0;  // ICV did not verify
+  uint64_t replay_drops = 0;        // replayed or left of the window
+  uint64_t padding_errors = 0;      // pad length or pad bytes wrong
+  uint64_t malformed = 0;           // lengths, inner packet, next header
+  uint64_t expired_drops = 0;       // refused: SA hard-expired
+  uint64_t sequence_exhausted = 0;  // refused: sequence number would wrap
+  uint64_t no_room = 0;             // outbound: not enough head/tailroom
+};
+
+struct SaConfig {
+  uint32_t spi = 0;
+  SaDirection direction = SaDirection::kOutbound;
+  SaMode mode = SaMode::kTunnel;
+  // Outer endpoints. Outbound packets go local -> remote; inbound packets
+  // arrive remote -> local. Both must have the same family.
+  IpAddress local_address;
+  IpAddress remote_address;
+  EspCipher cipher = EspCipher::kAesGcm256;
+  EspIntegrity integrity = EspIntegrity::kNone;
+  // AEADs: key || 4-byte salt (RFC 4106 section 8.1, RFC 7634 section 2).
+  crypto::SecretBytes encryption_key;
+  crypto::SecretBytes integrity_key;
+  bool extended_sequence_numbers = false;
+  // Inbound only: 0 disables anti-replay, else 32..65536 packets.
+  uint32_t replay_window_size = 64;
+  LifetimeLimits lifetime;
+  std::optional<UdpEncapsulation> udp_encapsulation;
+  // For `show ipsec sa`: "Quantum resistant" (RFC 8784 PPK in the keys) and
+  // the PFS group of the CHILD_SA exchange (0 = none).
+  bool quantum_resistant = false;
+  int pfs_group = 0;
+  // Outer header hop limit / TTL of outbound packets.
+  uint8_t outer_ttl = 64;
+  // Outbound: the first sequence number to send (normally 1; tools and tests
+  // start elsewhere). Must be at least 1 and within the counter's range.
+  uint64_t first_sequence_number = 1;
+  // Outbound: a rekey event is raised when a packet is sent with a sequence
+  // number at or above this; 0 = 2^32 - 2^24 without ESN, 2^64 - 2^32 with.
+  uint64_t sequence_soft_limit = 0;
+};
+
+// Events raised since the last TakeEvents(); each is raised at most once in
+// the SA's life.
+struct SaEvents {
+  bool rekey = false;    // soft lifetime or sequence soft limit
+  bool expired = false;  // hard lifetime or sequence exhausted
+};
+
+class SecurityAssociation {
+ public:
+  // Validates the config (SPI 0..255 are reserved by RFC 4303 section 2.1,
+  // endpoint families, keys via EspTransform::Create, replay window size,
+  // lifetime limits, sequence numbers). `now` is the creation time for time
+  // lifetimes.
+  static absl::StatusOr<SecurityAssociation> Create(SaConfig config,
+                                                    absl::Time now);
+
+  SecurityAssociation(SecurityAssociation&&) noexcept = default;
+  SecurityAssociation& operator=(SecurityAssociation&&) noexcept = default;
+
+  uint32_t spi() const { return spi_; }
+  SaDirection direction() const { return direction_; }
+  SaMode mode() const { return mode_; }
+  const IpAddress& local_address() const { return local_address_; }
+  const IpAddress& remote_address() const { return remote_address_; }
+  const EspTransform& transform() const { return transform_; }
+  bool extended_sequence_numbers() const { return esn_; }
+  const std::optional<UdpEncapsulation>& udp_encapsulation() const {
+    return udp_encapsulation_;
+  }
+  bool quantum_resistant() const { return quantum_resistant_; }
+  int pfs_group() const { return pfs_group_; }
+  uint8_t outer_ttl() const { return outer_ttl_; }
+  // Short hashes of the keys, for `show` outputs; never the keys.
+  const std::string& encryption_key_fingerprint() const {
+    return encryption_key_fingerprint_;
+  }
+  const std::string& integrity_key_fingerprint() const {
+    return integrity_key_fingerprint_;
+  }
+
+  const SaCounters& counters() const { return counters_; }
+  // For the packet path (esp.cc) and drivers that count their own drops.
+  SaCounters& mutable_counters() { return counters_; }
+
+  // --- Outbound ---
+  // Reserves the next sequence number. Errors (and counts): the SA is
+  // hard-expired ("SA 0x... expired"), or the counter would wrap
+  // ("sequence number exhausted"), which also expires the SA.
+  absl::StatusOr<uint64_t> NextSequenceNumber();
+  // The last number handed out (first_sequence_number - 1 before the first).
+  uint64_t last_sequence_number() const { return last_sequence_; }
+
+  // --- Inbound ---
+  // Before the ICV: the full sequence number or a replay error (counted).
+  absl::StatusOr<uint64_t> CheckReplay(uint32_t sequence_low);
+  // After the ICV verified.
+  void AcceptSequence(uint64_t sequence);
+  const ReplayWindow& replay_window() const { return replay_window_; }
+
+  // --- Both directions ---
+  // Refuses (and counts) when hard-expired: "SA 0x... expired".
+  absl::Status CheckUsable();
+  // Counts one processed packet of `payload_bytes` toward counters and
+  // lifetimes; may raise events.
+  void RecordPacket(uint64_t payload_bytes);
+  // Time-based lifetimes; call from the integrator's timer.
+  void AdvanceTime(absl::Time now);
+  bool expired() const { return expired_; }
+  const Lifetime& lifetime() const { return lifetime_; }
+  // Returns and clears the pending events.
+  SaEvents TakeEvents();
+
+ private:
+  SecurityAssociation(const SaConfig& config, EspTransform transform,
+                      ReplayWindow replay_window, absl::Time now);
+  void OnLifetimeEvent(LifetimeEvent event);
+  void RaiseRekey();
+  void RaiseExpired();
+
+  uint32_t spi_;
+  SaDirection direction_;
+  SaMode mode_;
+  IpAddress local_address_;
+  IpAddress remote_address_;
+  EspTransform transform_;
+  bool esn_;
+  std::optional<UdpEncapsulation> udp_encapsulation_;
+  bool quantum_resistant_;
+  int pfs_group_;
+  uint8_t outer_ttl_;
+  std::string encryption_key_fingerprint_;
+  std::string integrity_key_fingerprint_;
+
+  uint64_t last_sequence_;   // last number handed out
+  uint64_t sequence_limit_;  // last usable number
+  uint64_t sequence_soft_limit_;
+  ReplayWindow replay_window_;
+  Lifetime lifetime_;
+  SaCounters counters_;
+
+  bool rekey_raised_ = false;
+  bool expired_ = false;
+  SaEvents pending_;
+};
+
+}  // namespace cygnet::ipsec
+
+#endif  // CYGNET_IPSEC_SECURITY_ASSOCIATION_H_
