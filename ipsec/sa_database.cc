@@ -1,0 +1,340 @@
+#include "ipsec/sa_database.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace cygnet::ipsec {
+namespace {
+
+size_t ShardCount(size_t requested) {
+  size_t count = 1;
+  while (count < requested && count < 4096) count <<= 1;
+  return count;
+}
+
+int Log2(size_t power_of_two) {
+  int bits = 0;
+  while ((size_t{1} << bits) < power_of_two) ++bits;
+  return bits;
+}
+
+std::string Spi(uint32_t spi) { return absl::StrFormat("0x%08x", spi); }
+
+absl::Status CheckSa(PolicyId policy, const SecurityAssociation* sa,
+                     SaDirection direction) {
+  if (sa == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy ", policy, ": SA is null"));
+  }
+  if (policy == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SA ", Spi(sa->spi()), ": policy id 0 is reserved"));
+  }
+  if (sa->direction() != direction) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SA ", Spi(sa->spi()), ": is ", SaDirectionName(sa->direction()),
+        ", expected ", SaDirectionName(direction)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SaDatabase::SaDatabase(SaDatabaseOptions options)
+    : options_{std::max<size_t>(options.max_generations, 1),
+               ShardCount(options.shard_count)},
+      shard_shift_(64 - Log2(options_.shard_count)),
+      inbound_shards_(new Shard<InboundKey>[options_.shard_count]),
+      outbound_shards_(new Shard<PolicyId>[options_.shard_count]) {}
+
+SaDatabase::Shard<SaDatabase::InboundKey>& SaDatabase::InboundShard(
+    const InboundKey& key) const {
+  uint64_t hash = absl::Hash<InboundKey>{}(key);
+  size_t index =
+      shard_shift_ == 64 ? 0 : static_cast<size_t>(hash >> shard_shift_);
+  return inbound_shards_[index];
+}
+
+SaDatabase::Shard<PolicyId>& SaDatabase::OutboundShard(PolicyId policy) const {
+  uint64_t hash = absl::Hash<PolicyId>{}(policy);
+  size_t index =
+      shard_shift_ == 64 ? 0 : static_cast<size_t>(hash >> shard_shift_);
+  return outbound_shards_[index];
+}
+
+void SaDatabase::PublishOutbound(PolicyId policy,
+                                 std::shared_ptr<SecurityAssociation> sa) {
+  Shard<PolicyId>& shard = OutboundShard(policy);
+  absl::MutexLock lock(&shard.mu);
+  if (sa == nullptr) {
+    shard.map.erase(policy);
+  } else {
+    shard.map[policy] = std::move(sa);
+  }
+}
+
+void SaDatabase::EraseLineageIfEmpty(PolicyId policy) {
+  auto it = lineages_.find(policy);
+  if (it != lineages_.end() && it->second.inbound.empty() &&
+      it->second.outbound.empty()) {
+    lineages_.erase(it);
+  }
+}
+
+absl::Status SaDatabase::AddInbound(PolicyId policy,
+                                    std::shared_ptr<SecurityAssociation> sa) {
+  if (absl::Status s = CheckSa(policy, sa.get(), SaDirection::kInbound);
+      !s.ok()) {
+    return s;
+  }
+  const InboundKey key{sa->spi(), sa->local_address()};
+  absl::MutexLock writer(&writer_mu_);
+  if (auto owner = inbound_owner_.find(key); owner != inbound_owner_.end()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "inbound SA ", Spi(key.spi), " to ", key.destination.ToString(),
+        ": already present (policy ", owner->second, ")"));
+  }
+  Lineage& lineage = lineages_[policy];
+  if (lineage.inbound.size() >= options_.max_generations) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "policy ", policy, ": already ", lineage.inbound.size(),
+        " inbound SAs (limit ", options_.max_generations,
+        " generations per peer during rekey); remove an old one first"));
+  }
+  lineage.inbound.push_back(sa);
+  inbound_owner_[key] = policy;
+  Shard<InboundKey>& shard = InboundShard(key);
+  absl::MutexLock lock(&shard.mu);
+  shard.map[key] = std::move(sa);
+  return absl::OkStatus();
+}
+
+absl::Status SaDatabase::AddOutbound(PolicyId policy,
+                                     std::shared_ptr<SecurityAssociation> sa) {
+  if (absl::Status s = CheckSa(policy, sa.get(), SaDirection::kOutbound);
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock writer(&writer_mu_);
+  Lineage& lineage = lineages_[policy];
+  for (const auto& existing : lineage.outbound) {
+    if (existing->spi() == sa->spi()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("outbound SA ", Spi(sa->spi()),
+                       ": already present (policy ", policy, ")"));
+    }
+  }
+  if (lineage.outbound.size() >= options_.max_generations) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "policy ", policy, ": already ", lineage.outbound.size(),
+        " outbound SAs (limit ", options_.max_generations,
+        " generations per peer during rekey); remove an old one first"));
+  }
+  lineage.outbound.push_back(sa);
+  if (!lineage.has_current) {
+    lineage.has_current = true;
+    lineage.current_spi = sa->spi();
+    PublishOutbound(policy, std::move(sa));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SaDatabase::SwitchOutbound(PolicyId policy, uint32_t spi) {
+  absl::MutexLock writer(&writer_mu_);
+  auto it = lineages_.find(policy);
+  if (it != lineages_.end()) {
+    for (const auto& sa : it->second.outbound) {
+      if (sa->spi() != spi) continue;
+      it->second.has_current = true;
+      it->second.current_spi = spi;
+      PublishOutbound(policy, sa);
+      return absl::OkStatus();
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("outbound SA ", Spi(spi), ": not in policy ", policy));
+}
+
+absl::Status SaDatabase::Replace(PolicyId policy,
+                                 std::shared_ptr<SecurityAssociation> sa) {
+  if (sa == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy ", policy, ": SA is null"));
+  }
+  absl::MutexLock writer(&writer_mu_);
+  auto it = lineages_.find(policy);
+  if (it == lineages_.end()) {
+    return absl::NotFoundError(absl::StrCat("policy ", policy, ": no SAs"));
+  }
+  Lineage& lineage = it->second;
+  if (sa->direction() == SaDirection::kInbound) {
+    const InboundKey key{sa->spi(), sa->local_address()};
+    for (auto& existing : lineage.inbound) {
+      if (existing->spi() != key.spi ||
+          existing->local_address() != key.destination) {
+        continue;
+      }
+      existing = sa;
+      Shard<InboundKey>& shard = InboundShard(key);
+      absl::MutexLock lock(&shard.mu);
+      shard.map[key] = std::move(sa);
+      return absl::OkStatus();
+    }
+    return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(key.spi), " to ",
+                                            key.destination.ToString(),
+                                            ": not in policy ", policy));
+  }
+  for (auto& existing : lineage.outbound) {
+    if (existing->spi() != sa->spi()) continue;
+    existing = sa;
+    if (lineage.has_current && lineage.current_spi == sa->spi()) {
+      PublishOutbound(policy, std::move(sa));
+    }
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(
+      absl::StrCat("outbound SA ", Spi(sa->spi()), ": not in policy ", policy));
+}
+
+absl::Status SaDatabase::RemoveInbound(uint32_t spi,
+                                       const IpAddress& destination) {
+  const InboundKey key{spi, destination};
+  absl::MutexLock writer(&writer_mu_);
+  auto owner = inbound_owner_.find(key);
+  if (owner == inbound_owner_.end()) {
+    return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(spi), " to ",
+                                            destination.ToString(),
+                                            ": not found"));
+  }
+  const PolicyId policy = owner->second;
+  inbound_owner_.erase(owner);
+  {
+    Shard<InboundKey>& shard = InboundShard(key);
+    absl::MutexLock lock(&shard.mu);
+    shard.map.erase(key);
+  }
+  Lineage& lineage = lineages_[policy];
+  lineage.inbound.erase(
+      std::remove_if(lineage.inbound.begin(), lineage.inbound.end(),
+                     [&](const std::shared_ptr<SecurityAssociation>& sa) {
+                       return sa->spi() == spi &&
+                              sa->local_address() == destination;
+                     }),
+      lineage.inbound.end());
+  EraseLineageIfEmpty(policy);
+  return absl::OkStatus();
+}
+
+absl::Status SaDatabase::RemoveOutbound(PolicyId policy, uint32_t spi) {
+  absl::MutexLock writer(&writer_mu_);
+  auto it = lineages_.find(policy);
+  if (it == lineages_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("outbound SA ", Spi(spi), ": not in policy ", policy));
+  }
+  Lineage& lineage = it->second;
+  auto sa = std::find_if(lineage.outbound.begin(), lineage.outbound.end(),
+                         [&](const std::shared_ptr<SecurityAssociation>& s) {
+                           return s->spi() == spi;
+                         });
+  if (sa == lineage.outbound.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("outbound SA ", Spi(spi), ": not in policy ", policy));
+  }
+  const bool is_current = lineage.has_current && lineage.current_spi == spi;
+  if (is_current && lineage.outbound.size() > 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("outbound SA ", Spi(spi), " of policy ", policy,
+                     " is current; switch to a newer SA before removing it"));
+  }
+  lineage.outbound.erase(sa);
+  if (is_current) {
+    lineage.has_current = false;
+    PublishOutbound(policy, nullptr);
+  }
+  EraseLineageIfEmpty(policy);
+  return absl::OkStatus();
+}
+
+size_t SaDatabase::RemovePolicy(PolicyId policy) {
+  absl::MutexLock writer(&writer_mu_);
+  auto it = lineages_.find(policy);
+  if (it == lineages_.end()) return 0;
+  Lineage lineage = std::move(it->second);
+  lineages_.erase(it);
+  for (const auto& sa : lineage.inbound) {
+    const InboundKey key{sa->spi(), sa->local_address()};
+    inbound_owner_.erase(key);
+    Shard<InboundKey>& shard = InboundShard(key);
+    absl::MutexLock lock(&shard.mu);
+    shard.map.erase(key);
+  }
+  PublishOutbound(policy, nullptr);
+  return lineage.inbound.size() + lineage.outbound.size();
+}
+
+std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
+    uint32_t spi, const IpAddress& destination) const {
+  const InboundKey key{spi, destination};
+  Shard<InboundKey>& shard = InboundShard(key);
+  absl::ReaderMutexLock lock(&shard.mu);
+  auto it = shard.map.find(key);
+  return it == shard.map.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<SecurityAssociation> SaDatabase::LookupOutbound(
+    PolicyId policy) const {
+  Shard<PolicyId>& shard = OutboundShard(policy);
+  absl::ReaderMutexLock lock(&shard.mu);
+  auto it = shard.map.find(policy);
+  return it == shard.map.end() ? nullptr : it->second;
+}
+
+size_t SaDatabase::inbound_size() const {
+  absl::MutexLock writer(&writer_mu_);
+  return inbound_owner_.size();
+}
+
+size_t SaDatabase::outbound_size() const {
+  absl::MutexLock writer(&writer_mu_);
+  size_t count = 0;
+  for (const auto& [policy, lineage] : lineages_) {
+    count += lineage.outbound.size();
+  }
+  return count;
+}
+
+std::vector<SadEntry> SaDatabase::ListPolicy(PolicyId policy) const {
+  absl::MutexLock writer(&writer_mu_);
+  std::vector<SadEntry> out;
+  auto it = lineages_.find(policy);
+  if (it == lineages_.end()) return out;
+  for (const auto& sa : it->second.inbound) out.push_back({policy, sa, false});
+  for (const auto& sa : it->second.outbound) {
+    out.push_back(
+        {policy, sa,
+         it->second.has_current && it->second.current_spi == sa->spi()});
+  }
+  return out;
+}
+
+std::vector<SadEntry> SaDatabase::List() const {
+  std::vector<PolicyId> policies;
+  {
+    absl::MutexLock writer(&writer_mu_);
+    for (const auto& [policy, lineage] : lineages_) policies.push_back(policy);
+  }
+  std::sort(policies.begin(), policies.end());
+  std::vector<SadEntry> out;
+  for (PolicyId policy : policies) {
+    std::vector<SadEntry> part = ListPolicy(policy);
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+}  // namespace cygnet::ipsec

@@ -1,0 +1,158 @@
+// SaDatabase: the SAD (RFC 4301 section 4.4.2). Inbound SAs are found by
+// (SPI, destination address); the current outbound SA of a policy lineage is
+// found by the PolicyId the SPD's protect policy names.
+//
+// Who drives it: the control plane (IKE, pairwise keys, manual keying) is the
+// writer: it adds SAs, switches outbound traffic to a newer generation and
+// removes old ones. The packet path on any number of threads is the reader:
+// LookupInbound for every received ESP packet, LookupOutbound for every packet
+// a protect policy sends out.
+//
+// Lineages and rekey: the SAs installed for one PolicyId form its lineage
+// (for IKE: a CHILD_SA and its rekeyed successors; for SD-WAN pairwise keys:
+// one peer). During a rekey several generations coexist: all their inbound
+// SAs accept traffic, and outbound traffic keeps using the current outbound
+// SA until the control plane calls SwitchOutbound (RFC 7296 section 2.8: the
+// new SA is used once both ends have it; the SD-WAN seed: after the first
+// packet on the new inbound SPI). A lineage holds at most
+// SaDatabaseOptions::max_generations SAs per direction; the SD-WAN seed
+// allows up to four pairs during a simultaneous rekey, hence the default 4.
+//
+// Concurrency model: the inbound and outbound indexes are split into shards
+// (by hash of the key), each a flat hash map under its own absl::Mutex.
+// Readers take one shard's lock in shared mode for the duration of one hash
+// probe and a shared_ptr copy; writers are serialised by a separate writer
+// mutex (lineage bookkeeping) and take a shard's lock exclusively only for the
+// single map insert / erase / pointer swap they need. So readers never wait
+// for a writer's validation or bookkeeping, readers on different shards never
+// touch the same lock word, and a writer's change is atomic per key: a reader
+// sees the old SA or the new one, never a mix. Lookups return
+// std::shared_ptr, so an SA removed while a packet is being processed stays
+// alive until that packet is done. (Measured against a read-copy-update
+// snapshot of the whole table: see ipsec/README.md.)
+//
+// The SA objects themselves are not thread-safe (security_association.h): the
+// SAD makes finding them safe, the integrator serialises work on one SA.
+#ifndef CYGNET_IPSEC_SA_DATABASE_H_
+#define CYGNET_IPSEC_SA_DATABASE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "ipsec/ip_address.h"
+#include "ipsec/policy_database.h"
+#include "ipsec/security_association.h"
+
+namespace cygnet::ipsec {
+
+struct SaDatabaseOptions {
+  // SAs per direction per lineage (PolicyId); at least 1.
+  size_t max_generations = 4;
+  // Power of two; more shards spread reader lock traffic further.
+  size_t shard_count = 64;
+};
+
+// One SA as listed for `show` and tests.
+struct SadEntry {
+  PolicyId policy = 0;
+  std::shared_ptr<SecurityAssociation> sa;
+  // Outbound only: the SA LookupOutbound returns.
+  bool current = false;
+};
+
+class SaDatabase {
+ public:
+  explicit SaDatabase(SaDatabaseOptions options = {});
+  SaDatabase(const SaDatabase&) = delete;
+  SaDatabase& operator=(const SaDatabase&) = delete;
+
+  // Installs an inbound SA under (sa->spi(), sa->local_address()). Errors:
+  // null SA, wrong direction, policy 0, key already present, lineage full.
+  absl::Status AddInbound(PolicyId policy,
+                          std::shared_ptr<SecurityAssociation> sa);
+  // Installs an outbound generation. The first outbound SA of a lineage
+  // becomes current at once; later ones wait for SwitchOutbound. Errors as
+  // AddInbound, plus an SPI already in the lineage.
+  absl::Status AddOutbound(PolicyId policy,
+                           std::shared_ptr<SecurityAssociation> sa);
+  // Makes the outbound generation with `spi` current.
+  absl::Status SwitchOutbound(PolicyId policy, uint32_t spi);
+  // Swaps in a new object for an installed SA with the same direction and
+  // key (SPI and, inbound, destination), e.g. after the peer's NAT mapping
+  // changed. Keeps its generation position and current flag.
+  absl::Status Replace(PolicyId policy,
+                       std::shared_ptr<SecurityAssociation> sa);
+  absl::Status RemoveInbound(uint32_t spi, const IpAddress& destination);
+  // Refuses to remove the current outbound SA while other generations
+  // exist (switch first); removing the last one leaves no current SA.
+  absl::Status RemoveOutbound(PolicyId policy, uint32_t spi);
+  // Removes a whole lineage; returns how many SAs went away.
+  size_t RemovePolicy(PolicyId policy);
+
+  // Null when not found. Safe from any thread.
+  std::shared_ptr<SecurityAssociation> LookupInbound(
+      uint32_t spi, const IpAddress& destination) const;
+  std::shared_ptr<SecurityAssociation> LookupOutbound(PolicyId policy) const;
+
+  size_t inbound_size() const;
+  size_t outbound_size() const;
+  // Every SA, by policy id, inbound then outbound, oldest generation first.
+  std::vector<SadEntry> List() const;
+  std::vector<SadEntry> ListPolicy(PolicyId policy) const;
+
+ private:
+  struct InboundKey {
+    uint32_t spi;
+    IpAddress destination;
+    friend bool operator==(const InboundKey& a, const InboundKey& b) {
+      return a.spi == b.spi && a.destination == b.destination;
+    }
+    template <typename H>
+    friend H AbslHashValue(H h, const InboundKey& k) {
+      return H::combine(std::move(h), k.spi, k.destination);
+    }
+  };
+  // alignas: shards' lock words on separate cache lines.
+  template <typename Key>
+  struct alignas(64) Shard {
+    mutable absl::Mutex mu;
+    absl::flat_hash_map<Key, std::shared_ptr<SecurityAssociation>> map
+        ABSL_GUARDED_BY(mu);
+  };
+  struct Lineage {
+    std::vector<std::shared_ptr<SecurityAssociation>> inbound;
+    std::vector<std::shared_ptr<SecurityAssociation>> outbound;
+    bool has_current = false;
+    uint32_t current_spi = 0;
+  };
+
+  Shard<InboundKey>& InboundShard(const InboundKey& key) const;
+  Shard<PolicyId>& OutboundShard(PolicyId policy) const;
+  void PublishOutbound(PolicyId policy,
+                       std::shared_ptr<SecurityAssociation> sa);
+  void EraseLineageIfEmpty(PolicyId policy)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+
+  const SaDatabaseOptions options_;
+  // Shards take the top bits of the key's hash; the hash maps inside use
+  // the low bits, which stay fully spread within a shard.
+  const int shard_shift_;
+  std::unique_ptr<Shard<InboundKey>[]> inbound_shards_;
+  std::unique_ptr<Shard<PolicyId>[]> outbound_shards_;
+
+  // Taken before any shard lock, never while holding one.
+  mutable absl::Mutex writer_mu_;
+  absl::flat_hash_map<PolicyId, Lineage> lineages_ ABSL_GUARDED_BY(writer_mu_);
+  absl::flat_hash_map<InboundKey, PolicyId> inbound_owner_
+      ABSL_GUARDED_BY(writer_mu_);
+};
+
+}  // namespace cygnet::ipsec
+
+#endif  // CYGNET_IPSEC_SA_DATABASE_H_
