@@ -240,6 +240,60 @@ absl::Status CheckInnerPacket(uint8_t next_header, PacketBuffer& packet) {
                    " is not IPv4 (4) or IPv6 (41) in tunnel mode"));
 }
 
+// The selector fields of a checked inner packet (CheckInnerPacket passed).
+// Ports are read for TCP, UDP and SCTP first fragments; ICMP and ICMPv6 put
+// type and code (type in the high byte) in both ports (RFC 7296 section
+// 3.13.1); anything else leaves them 0.
+FiveTuple InnerFiveTuple(const PacketBuffer& packet, uint8_t next_header) {
+  const uint8_t* p = packet.data();
+  FiveTuple tuple;
+  size_t header_size = 0;
+  bool first_fragment = true;
+  if (next_header == kProtocolIpv4) {
+    tuple.source = IpAddress::FromBytes(absl::MakeConstSpan(p + 12, 4));
+    tuple.destination = IpAddress::FromBytes(absl::MakeConstSpan(p + 16, 4));
+    tuple.protocol = p[9];
+    header_size = static_cast<size_t>(p[0] & 0x0f) * 4;
+    first_fragment = (Load16(p + 6) & 0x1fff) == 0;
+  } else {
+    tuple.source = IpAddress::FromBytes(absl::MakeConstSpan(p + 8, 16));
+    tuple.destination = IpAddress::FromBytes(absl::MakeConstSpan(p + 24, 16));
+    tuple.protocol = p[6];
+    header_size = kIpv6HeaderSize;
+    while ((tuple.protocol == 0 || tuple.protocol == 43 ||
+            tuple.protocol == 60 || tuple.protocol == 44) &&
+           packet.length - header_size >= 8) {
+      if (tuple.protocol == 44) {
+        first_fragment = (Load16(p + header_size + 2) & 0xfff8) == 0;
+        tuple.protocol = p[header_size];
+        header_size += 8;
+        continue;
+      }
+      const size_t ext = (static_cast<size_t>(p[header_size + 1]) + 1) * 8;
+      if (ext > packet.length - header_size) break;
+      tuple.protocol = p[header_size];
+      header_size += ext;
+    }
+  }
+  if (!first_fragment || packet.length < header_size + 4) return tuple;
+  const uint8_t* l4 = p + header_size;
+  switch (tuple.protocol) {
+    case 6:    // TCP
+    case 17:   // UDP
+    case 132:  // SCTP
+      tuple.source_port = Load16(l4);
+      tuple.destination_port = Load16(l4 + 2);
+      break;
+    case 1:   // ICMP
+    case 58:  // ICMPv6
+      tuple.source_port = tuple.destination_port = Load16(l4);
+      break;
+    default:
+      break;
+  }
+  return tuple;
+}
+
 }  // namespace
 
 absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
@@ -275,6 +329,17 @@ absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
     if (!status.ok()) {
       ++counters.malformed;
       return status;
+    }
+    if (!sa.local_selectors().empty() || !sa.remote_selectors().empty()) {
+      const FiveTuple tuple = InnerFiveTuple(packet, *next_header);
+      if (!SelectorsMatch(sa.local_selectors(), sa.remote_selectors(), tuple,
+                          /*outbound=*/false)) {
+        ++counters.selector_mismatches;
+        return absl::PermissionDeniedError(absl::StrCat(
+            "inner packet ", tuple.source.ToString(), " -> ",
+            tuple.destination.ToString(), " protocol ", tuple.protocol,
+            " is outside the SA's traffic selectors"));
+      }
     }
   }
   sa.RecordPacket(packet.length);

@@ -22,7 +22,9 @@
 // Errors: absl::Status with one clear message; the code tells the class:
 //   kInvalidArgument  malformed ("packet too short: 7 bytes", lengths, inner
 //                     packet, next header) -> SaCounters::malformed
-//   kPermissionDenied "integrity check failed" -> integrity_failures
+//   kPermissionDenied "integrity check failed" -> integrity_failures, or an
+//                     inner packet outside the SA's traffic selectors ->
+//                     selector_mismatches
 //   kDataLoss         "bad padding: ..." -> padding_errors
 //   kAlreadyExists / kOutOfRange  replayed / too old -> replay_drops
 //   kNotFound         "unknown SPI 0x..." -> DecapsulationCounters
@@ -116,8 +118,9 @@ absl::Status EspSeal(SecurityAssociation& sa, uint8_t next_header,
 // Inbound SA: SPI..ICV -> payload. Order: SPI matches, replay check, ICV,
 // decrypt, padding, then the window and lifetime are updated and the packet
 // counted. In tunnel mode the next header must be 4 or 41 (or 59, a dummy
-// packet, reported as such) and the inner packet's own length is checked
-// (and TFC padding after it trimmed).
+// packet, reported as such), the inner packet's own length is checked (and
+// TFC padding after it trimmed), and its addresses, protocol and ports must
+// match the SA's traffic selectors when it has any (RFC 4301 section 5.2).
 absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
                      uint8_t* next_header);
 

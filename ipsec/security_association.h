@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -43,6 +44,7 @@
 #include "ipsec/ip_address.h"
 #include "ipsec/lifetime.h"
 #include "ipsec/replay_window.h"
+#include "ipsec/traffic_selector.h"
 
 namespace cygnet::ipsec {
 
@@ -64,13 +66,14 @@ struct UdpEncapsulation {
 struct SaCounters {
   uint64_t packets = 0;
   uint64_t bytes = 0;
-  uint64_t integrity_failures = 0;  // ICV did not verify
-  uint64_t replay_drops = 0;        // replayed or left of the window
-  uint64_t padding_errors = 0;      // pad length or pad bytes wrong
-  uint64_t malformed = 0;           // lengths, inner packet, next header
-  uint64_t expired_drops = 0;       // refused: SA hard-expired
-  uint64_t sequence_exhausted = 0;  // refused: sequence number would wrap
-  uint64_t no_room = 0;             // outbound: not enough head/tailroom
+  uint64_t integrity_failures = 0;   // ICV did not verify
+  uint64_t replay_drops = 0;         // replayed or left of the window
+  uint64_t padding_errors = 0;       // pad length or pad bytes wrong
+  uint64_t malformed = 0;            // lengths, inner packet, next header
+  uint64_t selector_mismatches = 0;  // inner packet outside the selectors
+  uint64_t expired_drops = 0;        // refused: SA hard-expired
+  uint64_t sequence_exhausted = 0;   // refused: sequence number would wrap
+  uint64_t no_room = 0;              // outbound: not enough head/tailroom
 };
 
 struct SaConfig {
@@ -91,6 +94,11 @@ struct SaConfig {
   uint32_t replay_window_size = 64;
   LifetimeLimits lifetime;
   std::optional<UdpEncapsulation> udp_encapsulation;
+  // The CHILD_SA's traffic selectors (local side, remote side). Inbound
+  // tunnel-mode packets whose inner header matches none are dropped after
+  // decryption (RFC 4301 section 5.2 step 4); empty lists match everything.
+  std::vector<TrafficSelector> local_selectors;
+  std::vector<TrafficSelector> remote_selectors;
   // For `show ipsec sa`: "Quantum resistant" (RFC 8784 PPK in the keys) and
   // the PFS group of the CHILD_SA exchange (0 = none).
   bool quantum_resistant = false;
@@ -133,6 +141,12 @@ class SecurityAssociation {
   bool extended_sequence_numbers() const { return esn_; }
   const std::optional<UdpEncapsulation>& udp_encapsulation() const {
     return udp_encapsulation_;
+  }
+  const std::vector<TrafficSelector>& local_selectors() const {
+    return local_selectors_;
+  }
+  const std::vector<TrafficSelector>& remote_selectors() const {
+    return remote_selectors_;
   }
   bool quantum_resistant() const { return quantum_resistant_; }
   int pfs_group() const { return pfs_group_; }
@@ -192,6 +206,8 @@ class SecurityAssociation {
   EspTransform transform_;
   bool esn_;
   std::optional<UdpEncapsulation> udp_encapsulation_;
+  std::vector<TrafficSelector> local_selectors_;
+  std::vector<TrafficSelector> remote_selectors_;
   bool quantum_resistant_;
   int pfs_group_;
   uint8_t outer_ttl_;
