@@ -12,12 +12,6 @@ namespace {
 // a window of half the 32-bit space picks the interpretation nearest highest.
 constexpr uint64_t kNominalInferenceWindow = uint64_t{1} << 31;
 
-uint32_t NextPowerOfTwo(uint32_t value) {
-  uint32_t out = 1;
-  while (out < value) out <<= 1;
-  return out;
-}
-
 }  // namespace
 
 ReplayWindow::ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words)
@@ -33,8 +27,7 @@ absl::StatusOr<ReplayWindow> ReplayWindow::Create(
   }
   // One word more than the window spans, so that the word holding the oldest
   // live number is never the word being cleared for the newest.
-  uint32_t words = NextPowerOfTwo((size + 63) / 64 + 1);
-  return ReplayWindow(size, extended_sequence_numbers, words);
+  return ReplayWindow(size, extended_sequence_numbers, (size + 63) / 64 + 1);
 }
 
 absl::StatusOr<uint64_t> ReplayWindow::Infer(uint32_t sequence_low) const {
@@ -72,9 +65,15 @@ absl::StatusOr<uint64_t> ReplayWindow::Infer(uint32_t sequence_low) const {
   return uint64_t{high} << 32 | sequence_low;
 }
 
+size_t ReplayWindow::WordIndex(uint64_t sequence) const {
+  // Words back from the one holding highest_; less than words_.size() for
+  // any number inside the window.
+  const size_t back = static_cast<size_t>((highest_ >> 6) - (sequence >> 6));
+  return back <= head_ ? head_ - back : head_ + words_.size() - back;
+}
+
 bool ReplayWindow::TestBit(uint64_t sequence) const {
-  const uint64_t mask = words_.size() - 1;
-  return (words_[(sequence >> 6) & mask] >> (sequence & 63)) & 1;
+  return (words_[WordIndex(sequence)] >> (sequence & 63)) & 1;
 }
 
 absl::StatusOr<uint64_t> ReplayWindow::Check(uint32_t sequence_low) const {
@@ -106,23 +105,25 @@ void ReplayWindow::Accept(uint64_t sequence) {
     highest_ = std::max(highest_, sequence);
     return;
   }
-  const uint64_t mask = words_.size() - 1;
   if (sequence > highest_) {
-    const uint64_t current_word = highest_ >> 6;
-    const uint64_t new_word = sequence >> 6;
-    const uint64_t skipped = new_word - current_word;
-    if (skipped >= words_.size()) {
+    const uint64_t skipped = (sequence >> 6) - (highest_ >> 6);
+    const size_t count = words_.size();
+    if (skipped >= count) {
       std::fill(words_.begin(), words_.end(), 0);
+      head_ = 0;
     } else {
-      for (uint64_t i = 1; i <= skipped; ++i) {
-        words_[(current_word + i) & mask] = 0;
+      // Clear the words the new highest number skips over, wrapping the
+      // ring index by subtraction: no division on the packet path.
+      for (uint64_t i = 0; i < skipped; ++i) {
+        if (++head_ == count) head_ = 0;
+        words_[head_] = 0;
       }
     }
     highest_ = sequence;
   } else if (highest_ - sequence >= size_) {
     return;
   }
-  words_[(sequence >> 6) & mask] |= uint64_t{1} << (sequence & 63);
+  words_[WordIndex(sequence)] |= uint64_t{1} << (sequence & 63);
 }
 
 bool ReplayWindow::Seen(uint64_t sequence) const {

@@ -10,12 +10,15 @@
 // Not thread-safe: one SA's inbound packets are processed by one thread at a
 // time (the caller serialises Check..Accept for an SA).
 //
-// Representation (in the spirit of RFC 6479): a ring of 64-bit words indexed
-// by (sequence / 64) mod number_of_words, with one word more than the window
-// needs. Advancing the window clears only the words that the new highest
-// number skips over; nothing is shifted, so the per-packet cost does not
-// depend on the window size. Bit (sequence mod 64) of word (sequence / 64) is
-// set when that sequence number was accepted.
+// Representation (in the spirit of RFC 6479): a ring of ceil(size / 64) + 1
+// 64-bit words; head is the ring slot of the word holding highest(), and the
+// word of an older number n sits (highest / 64 - n / 64) slots behind it.
+// Advancing the window moves head forward, clearing only the words the new
+// highest number skips over; nothing is shifted and nothing is divided, so
+// the per-packet cost does not depend on the window size. Bit (n mod 64) of
+// n's word is set when n was accepted. The extra word keeps the word of the
+// oldest number in the window apart from the word of the newest. Memory:
+// 8 * (ceil(size / 64) + 1) bytes (136 for the recommended 1024).
 //
 // Invariants: highest() is the largest accepted number (0 before the first);
 // a number n is inside the window when highest() - size() < n <= highest();
@@ -76,13 +79,16 @@ class ReplayWindow {
   // Full 64-bit number for the low half, or an error when the inference falls
   // outside 1..2^64-1.
   absl::StatusOr<uint64_t> Infer(uint32_t sequence_low) const;
+  // Ring slot of a number inside the window.
+  size_t WordIndex(uint64_t sequence) const;
   bool TestBit(uint64_t sequence) const;
 
   uint32_t size_ = 0;
   bool esn_ = false;
   uint64_t highest_ = 0;
-  // A power of two, at least ceil(size / 64) + 1; empty when disabled.
+  // ceil(size / 64) + 1 words; empty when disabled.
   std::vector<uint64_t> words_;
+  size_t head_ = 0;
 };
 
 }  // namespace cygnet::ipsec

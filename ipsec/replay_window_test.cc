@@ -191,8 +191,8 @@ TEST(ReplayWindowTest, FullWindowEdgesForAllSizes) {
     }
     EXPECT_EQ(window.Check(top - size).status().code(),
               absl::StatusCode::kOutOfRange);
-    // The ring never uses more than twice what the window needs.
-    EXPECT_LE(window.bitmap_bytes(), 2 * (size / 8 + 8));
+    // One 64-bit word more than the window needs.
+    EXPECT_EQ(window.bitmap_bytes(), 8 * ((size + 63) / 64 + 1));
   }
 }
 

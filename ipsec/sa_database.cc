@@ -48,10 +48,10 @@ SaDatabase::SaDatabase(SaDatabaseOptions options)
     : options_{std::max<size_t>(options.max_generations, 1),
                ShardCount(options.shard_count)},
       shard_shift_(64 - Log2(options_.shard_count)),
-      inbound_shards_(new Shard<InboundKey>[options_.shard_count]),
-      outbound_shards_(new Shard<PolicyId>[options_.shard_count]) {}
+      inbound_shards_(new InboundShardType[options_.shard_count]),
+      outbound_shards_(new OutboundShardType[options_.shard_count]) {}
 
-SaDatabase::Shard<SaDatabase::InboundKey>& SaDatabase::InboundShard(
+SaDatabase::InboundShardType& SaDatabase::InboundShard(
     const InboundKey& key) const {
   uint64_t hash = absl::Hash<InboundKey>{}(key);
   size_t index =
@@ -59,7 +59,8 @@ SaDatabase::Shard<SaDatabase::InboundKey>& SaDatabase::InboundShard(
   return inbound_shards_[index];
 }
 
-SaDatabase::Shard<PolicyId>& SaDatabase::OutboundShard(PolicyId policy) const {
+SaDatabase::OutboundShardType& SaDatabase::OutboundShard(
+    PolicyId policy) const {
   uint64_t hash = absl::Hash<PolicyId>{}(policy);
   size_t index =
       shard_shift_ == 64 ? 0 : static_cast<size_t>(hash >> shard_shift_);
@@ -68,7 +69,7 @@ SaDatabase::Shard<PolicyId>& SaDatabase::OutboundShard(PolicyId policy) const {
 
 void SaDatabase::PublishOutbound(PolicyId policy,
                                  std::shared_ptr<SecurityAssociation> sa) {
-  Shard<PolicyId>& shard = OutboundShard(policy);
+  OutboundShardType& shard = OutboundShard(policy);
   absl::MutexLock lock(&shard.mu);
   if (sa == nullptr) {
     shard.map.erase(policy);
@@ -93,10 +94,16 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
   }
   const InboundKey key{sa->spi(), sa->local_address()};
   absl::MutexLock writer(&writer_mu_);
-  if (auto owner = inbound_owner_.find(key); owner != inbound_owner_.end()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "inbound SA ", Spi(key.spi), " to ", key.destination.ToString(),
-        ": already present (policy ", owner->second, ")"));
+  InboundShardType& shard = InboundShard(key);
+  {
+    // Only writers change shard maps, and writers hold writer_mu_: a shared
+    // lock is enough to read.
+    absl::ReaderMutexLock lock(&shard.mu);
+    if (auto it = shard.map.find(key); it != shard.map.end()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "inbound SA ", Spi(key.spi), " to ", key.destination.ToString(),
+          ": already present (policy ", it->second.policy, ")"));
+    }
   }
   Lineage& lineage = lineages_[policy];
   if (lineage.inbound.size() >= options_.max_generations) {
@@ -106,10 +113,9 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
         " generations per peer during rekey); remove an old one first"));
   }
   lineage.inbound.push_back(sa);
-  inbound_owner_[key] = policy;
-  Shard<InboundKey>& shard = InboundShard(key);
+  ++inbound_count_;
   absl::MutexLock lock(&shard.mu);
-  shard.map[key] = std::move(sa);
+  shard.map[key] = InboundEntry{std::move(sa), policy};
   return absl::OkStatus();
 }
 
@@ -179,9 +185,9 @@ absl::Status SaDatabase::Replace(PolicyId policy,
         continue;
       }
       existing = sa;
-      Shard<InboundKey>& shard = InboundShard(key);
+      InboundShardType& shard = InboundShard(key);
       absl::MutexLock lock(&shard.mu);
-      shard.map[key] = std::move(sa);
+      shard.map[key] = InboundEntry{std::move(sa), policy};
       return absl::OkStatus();
     }
     return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(key.spi), " to ",
@@ -204,19 +210,20 @@ absl::Status SaDatabase::RemoveInbound(uint32_t spi,
                                        const IpAddress& destination) {
   const InboundKey key{spi, destination};
   absl::MutexLock writer(&writer_mu_);
-  auto owner = inbound_owner_.find(key);
-  if (owner == inbound_owner_.end()) {
-    return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(spi), " to ",
-                                            destination.ToString(),
-                                            ": not found"));
-  }
-  const PolicyId policy = owner->second;
-  inbound_owner_.erase(owner);
+  PolicyId policy;
   {
-    Shard<InboundKey>& shard = InboundShard(key);
+    InboundShardType& shard = InboundShard(key);
     absl::MutexLock lock(&shard.mu);
-    shard.map.erase(key);
+    auto it = shard.map.find(key);
+    if (it == shard.map.end()) {
+      return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(spi), " to ",
+                                              destination.ToString(),
+                                              ": not found"));
+    }
+    policy = it->second.policy;
+    shard.map.erase(it);
   }
+  --inbound_count_;
   Lineage& lineage = lineages_[policy];
   lineage.inbound.erase(
       std::remove_if(lineage.inbound.begin(), lineage.inbound.end(),
@@ -268,8 +275,8 @@ size_t SaDatabase::RemovePolicy(PolicyId policy) {
   lineages_.erase(it);
   for (const auto& sa : lineage.inbound) {
     const InboundKey key{sa->spi(), sa->local_address()};
-    inbound_owner_.erase(key);
-    Shard<InboundKey>& shard = InboundShard(key);
+    --inbound_count_;
+    InboundShardType& shard = InboundShard(key);
     absl::MutexLock lock(&shard.mu);
     shard.map.erase(key);
   }
@@ -280,15 +287,15 @@ size_t SaDatabase::RemovePolicy(PolicyId policy) {
 std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
     uint32_t spi, const IpAddress& destination) const {
   const InboundKey key{spi, destination};
-  Shard<InboundKey>& shard = InboundShard(key);
+  InboundShardType& shard = InboundShard(key);
   absl::ReaderMutexLock lock(&shard.mu);
   auto it = shard.map.find(key);
-  return it == shard.map.end() ? nullptr : it->second;
+  return it == shard.map.end() ? nullptr : it->second.sa;
 }
 
 std::shared_ptr<SecurityAssociation> SaDatabase::LookupOutbound(
     PolicyId policy) const {
-  Shard<PolicyId>& shard = OutboundShard(policy);
+  OutboundShardType& shard = OutboundShard(policy);
   absl::ReaderMutexLock lock(&shard.mu);
   auto it = shard.map.find(policy);
   return it == shard.map.end() ? nullptr : it->second;
@@ -296,7 +303,7 @@ std::shared_ptr<SecurityAssociation> SaDatabase::LookupOutbound(
 
 size_t SaDatabase::inbound_size() const {
   absl::MutexLock writer(&writer_mu_);
-  return inbound_owner_.size();
+  return inbound_count_;
 }
 
 size_t SaDatabase::outbound_size() const {

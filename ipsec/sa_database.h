@@ -118,13 +118,19 @@ class SaDatabase {
       return H::combine(std::move(h), k.spi, k.destination);
     }
   };
+  struct InboundEntry {
+    std::shared_ptr<SecurityAssociation> sa;
+    PolicyId policy;  // for the writer: which lineage owns the key
+  };
   // alignas: shards' lock words on separate cache lines.
-  template <typename Key>
+  template <typename Key, typename Value>
   struct alignas(64) Shard {
     mutable absl::Mutex mu;
-    absl::flat_hash_map<Key, std::shared_ptr<SecurityAssociation>> map
-        ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<Key, Value> map ABSL_GUARDED_BY(mu);
   };
+  using InboundShardType = Shard<InboundKey, InboundEntry>;
+  using OutboundShardType =
+      Shard<PolicyId, std::shared_ptr<SecurityAssociation>>;
   struct Lineage {
     std::vector<std::shared_ptr<SecurityAssociation>> inbound;
     std::vector<std::shared_ptr<SecurityAssociation>> outbound;
@@ -132,8 +138,8 @@ class SaDatabase {
     uint32_t current_spi = 0;
   };
 
-  Shard<InboundKey>& InboundShard(const InboundKey& key) const;
-  Shard<PolicyId>& OutboundShard(PolicyId policy) const;
+  InboundShardType& InboundShard(const InboundKey& key) const;
+  OutboundShardType& OutboundShard(PolicyId policy) const;
   void PublishOutbound(PolicyId policy,
                        std::shared_ptr<SecurityAssociation> sa);
   void EraseLineageIfEmpty(PolicyId policy)
@@ -143,14 +149,13 @@ class SaDatabase {
   // Shards take the top bits of the key's hash; the hash maps inside use
   // the low bits, which stay fully spread within a shard.
   const int shard_shift_;
-  std::unique_ptr<Shard<InboundKey>[]> inbound_shards_;
-  std::unique_ptr<Shard<PolicyId>[]> outbound_shards_;
+  std::unique_ptr<InboundShardType[]> inbound_shards_;
+  std::unique_ptr<OutboundShardType[]> outbound_shards_;
 
   // Taken before any shard lock, never while holding one.
   mutable absl::Mutex writer_mu_;
   absl::flat_hash_map<PolicyId, Lineage> lineages_ ABSL_GUARDED_BY(writer_mu_);
-  absl::flat_hash_map<InboundKey, PolicyId> inbound_owner_
-      ABSL_GUARDED_BY(writer_mu_);
+  size_t inbound_count_ ABSL_GUARDED_BY(writer_mu_) = 0;
 };
 
 }  // namespace cygnet::ipsec
