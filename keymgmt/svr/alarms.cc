@@ -41,14 +41,13 @@ std::string RenderAlarmTable(const std::vector<Alarm>& alarms) {
 std::string RenderAlarmDetail(const Alarm& a, absl::Time now) {
   const std::string rule(92, '=');
   std::string out;
-  out += absl::FormatTime("%a %Y-%m-%d %H:%M:%S UTC\n", now,
-                          absl::UTCTimeZone());
+  out +=
+      absl::FormatTime("%a %Y-%m-%d %H:%M:%S UTC\n", now, absl::UTCTimeZone());
   out += "\u2714 Retrieving alarms...\n";
   out += rule + "\n" + a.id + "\n" + rule + "\n";
   out += absl::StrCat(
       "Time: ",
-      absl::FormatTime("%Y-%m-%d %H:%M:%S", a.time, absl::UTCTimeZone()),
-      "\n");
+      absl::FormatTime("%Y-%m-%d %H:%M:%S", a.time, absl::UTCTimeZone()), "\n");
   out += absl::StrCat("Severity: ", AlarmSeverityName(a.severity), "\n");
   out += absl::StrCat("Source: ", a.source, "\n");
   out += absl::StrCat("Category: ", a.category, "\n");

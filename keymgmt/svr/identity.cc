@@ -22,7 +22,8 @@ std::string CacheKey(absl::Span<const crypto::Certificate> chain,
         crypto::Digest(crypto::HashAlgorithm::kSha256, c.der());
     all.insert(all.end(), d.begin(), d.end());
   }
-  std::vector<uint8_t> key = crypto::Digest(crypto::HashAlgorithm::kSha256, all);
+  std::vector<uint8_t> key =
+      crypto::Digest(crypto::HashAlgorithm::kSha256, all);
   return std::string(key.begin(), key.end());
 }
 
@@ -48,8 +49,10 @@ absl::StatusOr<RouterIdentity> GenerateSelfSignedIdentity(
       .SetValidity(now, now + validity);
   auto cert = builder.SelfSign(*key);
   if (!cert.ok()) return cert.status();
-  RouterIdentity id{std::string(peering_common_name), std::move(*key),
-                    {std::move(*cert)}, true};
+  RouterIdentity id{std::string(peering_common_name),
+                    std::move(*key),
+                    {std::move(*cert)},
+                    true};
   return id;
 }
 
@@ -60,10 +63,10 @@ absl::StatusOr<RouterIdentity> MakeIdentity(
     return absl::InvalidArgumentError("certificate chain: empty");
   }
   if (chain.front().common_name() != peering_common_name) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "peering-common-name: '", peering_common_name,
-        "' does not match certificate common name '",
-        chain.front().common_name(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("peering-common-name: '", peering_common_name,
+                     "' does not match certificate common name '",
+                     chain.front().common_name(), "'"));
   }
   auto cert_key = chain.front().public_key().ToDer();
   auto own_key = key.public_key().ToDer();
@@ -161,15 +164,14 @@ CertificateCheck CertificateValidator::Compute(
   if (trust_anchors_.empty()) {
     // No trusted CA list: the seed's self-signed mode. The certificate must
     // at least verify under its own key.
-    status = crypto::VerifyCertificateChain(leaf, {}, chain.subspan(0, 1),
-                                            now, crls_);
+    status = crypto::VerifyCertificateChain(leaf, {}, chain.subspan(0, 1), now,
+                                            crls_);
   } else {
     status = crypto::VerifyCertificateChain(leaf, chain.subspan(1),
                                             trust_anchors_, now, crls_);
   }
   if (!status.ok()) {
-    const bool revoked =
-        absl::StrContains(status.message(), "revoked");
+    const bool revoked = absl::StrContains(status.message(), "revoked");
     check.grade =
         revoked ? CertificateGrade::kRevoked : CertificateGrade::kUntrusted;
     check.detail = std::string(status.message());
@@ -177,9 +179,8 @@ CertificateCheck CertificateValidator::Compute(
   }
   check.grade = expiry;
   check.detail = absl::StrCat(
-      "not after ",
-      absl::FormatTime("%Y-%m-%d %H:%M:%S", leaf.not_after(),
-                       absl::UTCTimeZone()));
+      "not after ", absl::FormatTime("%Y-%m-%d %H:%M:%S", leaf.not_after(),
+                                     absl::UTCTimeZone()));
   return check;
 }
 
@@ -199,8 +200,8 @@ CertificateCheck CertificateValidator::Validate(
   absl::Time until = absl::InfiniteFuture();
   if (!chain.empty()) {
     const absl::Time na = chain.front().not_after();
-    for (absl::Time t : {chain.front().not_before(), na - kMonth, na - kWeek,
-                         na}) {
+    for (absl::Time t :
+         {chain.front().not_before(), na - kMonth, na - kWeek, na}) {
       if (t > now) until = std::min(until, t);
     }
   }

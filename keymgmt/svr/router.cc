@@ -56,14 +56,39 @@ const char* SecurityStateName(SecurityState state) {
   return "?";
 }
 
+absl::StatusOr<RouterOptions> RouterOptionsFromConfig(
+    const AuthorityConfig& config, absl::string_view router_name) {
+  if (!config.enhanced_security_key_management) {
+    return absl::FailedPreconditionError(
+        "enhanced-security-key-management: not true");
+  }
+  const RouterConfig* router = config.FindRouter(router_name);
+  if (router == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("router: '", router_name, "' not configured"));
+  }
+  if (router->peering_common_name.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "peering-common-name: missing for router '", router_name, "'"));
+  }
+  RouterOptions options;
+  options.router_name = router->name;
+  for (const NodeConfig& n : router->nodes) options.nodes.push_back(n.name);
+  options.config = config.security_key_management;
+  for (const PeerConfig& p : config.EffectivePeers(*router)) {
+    options.peers.push_back({p.router_name, p.peering_common_name});
+  }
+  return options;
+}
+
 absl::StatusOr<crypto::SecretBytes> InterNodeKey(
     const RouterIdentity& identity, absl::string_view router_name) {
   auto der = identity.key.ToPkcs8Der();
   if (!der.ok()) return der.status();
   std::vector<uint8_t> info(kInterNodeLabel.begin(), kInterNodeLabel.end());
   info.insert(info.end(), router_name.begin(), router_name.end());
-  auto key = crypto::Hkdf(crypto::HashAlgorithm::kSha384, *der, {}, info,
-                          kSvrKeySize);
+  auto key =
+      crypto::Hkdf(crypto::HashAlgorithm::kSha384, *der, {}, info, kSvrKeySize);
   std::fill(der->begin(), der->end(), 0);
   return key;
 }
@@ -170,7 +195,7 @@ struct SvrRouter::SendSession {
 struct SvrRouter::ReceiveSession {
   std::vector<uint8_t> metadata;
   absl::Time last_seen;
-  std::shared_ptr<SvrKey> key;       // current generation
+  std::shared_ptr<SvrKey> key;  // current generation
   uint16_t generation = 0;
   std::shared_ptr<SvrKey> previous;  // generation - 1
   NonceWindow window;
@@ -280,10 +305,10 @@ class SvrRouter::Impl {
     m.key_id = pk->id;
     m.key_index = mk.index;
     m.iv = r_.random_.Bytes(kSvrIvSize);
-    auto wrapped = WrapKey(*pk->key,
-                           MetadataKeyAad(me(), peer.spec.peering_common_name,
-                                          pk->id, mk.index),
-                           m.iv, mk.key->bytes());
+    auto wrapped = WrapKey(
+        *pk->key,
+        MetadataKeyAad(me(), peer.spec.peering_common_name, pk->id, mk.index),
+        m.iv, mk.key->bytes());
     if (!wrapped.ok()) return wrapped.status();
     m.wrapped = std::move(*wrapped);
     return EncodeMessage(m);
@@ -335,15 +360,15 @@ class SvrRouter::Impl {
       if (want == path.in_service) continue;
       path.in_service = want;
       Action a;
-      a.kind = want ? Action::Kind::kPathInService
-                    : Action::Kind::kPathOutOfService;
+      a.kind =
+          want ? Action::Kind::kPathInService : Action::Kind::kPathOutOfService;
       a.path = id;
       a.peer = id.peer;
       if (!want) {
-        a.reason = peer.removed        ? "peering removed (fail-hard)"
-                   : !path.up          ? "interface down"
-                   : path.timed_out    ? "peer-key-timeout"
-                                       : "no valid key";
+        a.reason = peer.removed     ? "peering removed (fail-hard)"
+                   : !path.up       ? "interface down"
+                   : path.timed_out ? "peer-key-timeout"
+                                    : "no valid key";
       }
       out.push_back(a);
     }
@@ -361,8 +386,8 @@ class SvrRouter::Impl {
   // ----- certificates -----
   void GradePeer(std::vector<Action>& out, Peer& peer, absl::Time now) {
     if (peer.chain.empty()) return;
-    peer.check = r_.validator_.Validate(peer.chain,
-                                        peer.spec.peering_common_name, now);
+    peer.check =
+        r_.validator_.Validate(peer.chain, peer.spec.peering_common_name, now);
     const std::string& name = peer.spec.router_name;
     const CertificateGrade g = peer.check.grade;
     if (g == CertificateGrade::kUntrusted) {
@@ -390,16 +415,16 @@ class SvrRouter::Impl {
               now);
         break;
       default:
-        Raise(out, AlarmKind::kPeerCertificate, name,
-              AlarmSeverity::kCritical, "PEER",
+        Raise(out, AlarmKind::kPeerCertificate, name, AlarmSeverity::kCritical,
+              "PEER",
               absl::StrCat("Peer ", name, " certificate is invalid: ",
                            CertificateGradeName(g), " - ", peer.check.detail),
               now);
         if (cfg().invalid_certificate_behavior ==
                 InvalidCertificateBehavior::kFailHard &&
             !peer.removed) {
-          RemovePeering(out, peer, absl::StrCat("certificate ",
-                                                CertificateGradeName(g)));
+          RemovePeering(out, peer,
+                        absl::StrCat("certificate ", CertificateGradeName(g)));
         }
         break;
     }
@@ -420,9 +445,8 @@ class SvrRouter::Impl {
           path.key_rec = path.key_ack = false;
     }
     for (auto it = receive_sessions.begin(); it != receive_sessions.end();) {
-      it = it->first.first == peer.spec.router_name
-               ? receive_sessions.erase(it)
-               : std::next(it);
+      it = it->first.first == peer.spec.router_name ? receive_sessions.erase(it)
+                                                    : std::next(it);
     }
     Action a;
     a.kind = Action::Kind::kPeeringRemoved;
@@ -438,15 +462,14 @@ class SvrRouter::Impl {
       Clear(out, AlarmKind::kLocalCertificate, name);
       return;
     }
-    AlarmSeverity sev = g == CertificateGrade::kExpiringWithinMonth
-                            ? AlarmSeverity::kMinor
-                        : g == CertificateGrade::kExpiringWithinWeek
-                            ? AlarmSeverity::kMajor
-                            : AlarmSeverity::kCritical;
+    AlarmSeverity sev =
+        g == CertificateGrade::kExpiringWithinMonth  ? AlarmSeverity::kMinor
+        : g == CertificateGrade::kExpiringWithinWeek ? AlarmSeverity::kMajor
+                                                     : AlarmSeverity::kCritical;
     Raise(out, AlarmKind::kLocalCertificate, name, sev, "ROUTER",
           absl::StrCat("Router ", name, " certificate is ",
-                       IsUsable(g) ? "" : "invalid: ",
-                       CertificateGradeName(g), " - not after ",
+                       IsUsable(g) ? "" : "invalid: ", CertificateGradeName(g),
+                       " - not after ",
                        absl::FormatTime("%Y-%m-%d %H:%M:%S",
                                         r_.identity_.leaf().not_after(),
                                         absl::UTCTimeZone())),
@@ -475,9 +498,9 @@ class SvrRouter::Impl {
 
   void InstallPeerKey(std::vector<Action>& out, Peer& peer, uint32_t id,
                       crypto::SecretBytes secret, absl::Time now) {
-    auto derived = DerivePeerKey(secret.span(), me(), peer.local_salt,
-                                 peer.spec.peering_common_name,
-                                 peer.peer_salt, id);
+    auto derived =
+        DerivePeerKey(secret.span(), me(), peer.local_salt,
+                      peer.spec.peering_common_name, peer.peer_salt, id);
     if (!derived.ok()) {
       key_change_error = std::string(derived.status().message());
       return;
@@ -491,9 +514,8 @@ class SvrRouter::Impl {
     pk.id = id;
     pk.key = std::make_shared<SvrKey>(std::move(*key));
     pk.computed = now;
-    pk.usable_from = peer.peer_keys.empty()
-                         ? now
-                         : now + r_.options_.key_activation_delay;
+    pk.usable_from =
+        peer.peer_keys.empty() ? now : now + r_.options_.key_activation_delay;
     Action a;
     a.kind = Action::Kind::kPeerKeyInstalled;
     a.peer = peer.spec.router_name;
@@ -515,8 +537,8 @@ class SvrRouter::Impl {
       peer.next_rekey = absl::InfiniteFuture();
     } else {
       const bool lower = me() < peer.spec.peering_common_name;
-      peer.next_rekey = now + interval + (lower ? absl::ZeroDuration()
-                                                : cfg().timeout());
+      peer.next_rekey =
+          now + interval + (lower ? absl::ZeroDuration() : cfg().timeout());
     }
   }
 
@@ -615,10 +637,9 @@ class SvrRouter::Impl {
       m.type = MessageType::kNodeSync;
       m.key_index = local_keys.back().index;
       m.iv = r_.random_.Bytes(kSvrIvSize);
-      auto wrapped =
-          WrapKey(*inter_node_key,
-                  NodeSyncAad(r_.options_.router_name, m.key_index), m.iv,
-                  local_keys.back().key->bytes());
+      auto wrapped = WrapKey(*inter_node_key,
+                             NodeSyncAad(r_.options_.router_name, m.key_index),
+                             m.iv, local_keys.back().key->bytes());
       if (!wrapped.ok()) return wrapped.status();
       m.wrapped = std::move(*wrapped);
       auto bytes = EncodeMessage(m);
@@ -987,9 +1008,9 @@ class SvrRouter::Impl {
       // Abandon an exchange that got no answer for a whole timeout; the
       // next one starts at once with a fresh key pair.
       if (peer.exchange && now - peer.exchange->started >= cfg().timeout()) {
-        key_change_error = absl::StrCat("peer ", name,
-                                        ": no key response within ",
-                                        cfg().peer_key_timeout_seconds, " s");
+        key_change_error =
+            absl::StrCat("peer ", name, ": no key response within ",
+                         cfg().peer_key_timeout_seconds, " s");
         peer.exchange.reset();
         StartExchange(out, peer, now);
       }
@@ -1019,13 +1040,15 @@ class SvrRouter::Impl {
     for (const auto& [name, peer] : peers) {
       if (peer.removed) continue;
       if (ReadyForExchange(peer)) t = std::min(t, peer.next_rekey);
-      if (peer.exchange) t = std::min(t, peer.exchange->started + cfg().timeout());
+      if (peer.exchange)
+        t = std::min(t, peer.exchange->started + cfg().timeout());
     }
     for (const auto& [id, path] : paths) {
       const Peer& peer = peers.at(id.peer);
       if (!path.up || peer.removed || !HasOutstanding(path, peer)) continue;
       t = std::min(t, path.next_send);
-      if (!path.timed_out) t = std::min(t, path.last_progress + cfg().timeout());
+      if (!path.timed_out)
+        t = std::min(t, path.last_progress + cfg().timeout());
     }
     return t;
   }
@@ -1054,10 +1077,10 @@ absl::StatusOr<std::unique_ptr<SvrRouter>> SvrRouter::Create(
     return absl::InvalidArgumentError("identity: no certificate");
   }
   if (identity.leaf().common_name() != identity.peering_common_name) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "peering-common-name: '", identity.peering_common_name,
-        "' does not match certificate common name '",
-        identity.leaf().common_name(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("peering-common-name: '", identity.peering_common_name,
+                     "' does not match certificate common name '",
+                     identity.leaf().common_name(), "'"));
   }
   auto group = crypto::KeyExchangeGroupFromNumber(
       static_cast<uint16_t>(options.config.key_exchange_algorithm));
@@ -1065,15 +1088,15 @@ absl::StatusOr<std::unique_ptr<SvrRouter>> SvrRouter::Create(
   std::set<std::string> names;
   for (const PeerSpec& p : options.peers) {
     if (p.peering_common_name == identity.peering_common_name) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "peer '", p.router_name, "': peering-common-name '",
-          p.peering_common_name, "' is this router's own"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("peer '", p.router_name, "': peering-common-name '",
+                       p.peering_common_name, "' is this router's own"));
     }
     if (p.peering_common_name.empty() ||
         p.peering_common_name.size() > kMaxPeeringCommonNameSize) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "peer '", p.router_name, "': peering-common-name '",
-          p.peering_common_name, "' must be 1..64 bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("peer '", p.router_name, "': peering-common-name '",
+                       p.peering_common_name, "' must be 1..64 bytes"));
     }
     if (!names.insert(p.router_name).second) {
       return absl::InvalidArgumentError(
@@ -1272,9 +1295,9 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::SendPacket(
   h.generation = s.generation;
   h.session_id = session_id;
   h.nonce = s.nonce + 1;
-  auto bytes = SealPacket(h, s.needs_metadata ? mk->key.get() : nullptr,
-                          mk->index, *s.payload_key, s.metadata, payload,
-                          random_);
+  auto bytes =
+      SealPacket(h, s.needs_metadata ? mk->key.get() : nullptr, mk->index,
+                 *s.payload_key, s.metadata, payload, random_);
   if (!bytes.ok()) return bytes.status();
   s.nonce = h.nonce;
   s.needs_metadata = false;
@@ -1295,8 +1318,8 @@ absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
     ++counters_.packet_unknown_session;
     return absl::NotFoundError(absl::StrCat("peer '", from_peer, "'"));
   }
-  const auto key = std::make_pair(std::string(from_peer),
-                                  parsed->header.session_id);
+  const auto key =
+      std::make_pair(std::string(from_peer), parsed->header.session_id);
   auto sit = impl_->receive_sessions.find(key);
   if (sit != impl_->receive_sessions.end() &&
       !sit->second.window.Check(parsed->header.nonce)) {
@@ -1346,15 +1369,13 @@ absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
     ReceiveSession& rs = sit->second;
     if (parsed->header.generation == rs.generation) {
       payload_key = rs.key;
-    } else if (rs.previous &&
-               static_cast<uint16_t>(parsed->header.generation + 1) ==
-                   rs.generation) {
+    } else if (rs.previous && static_cast<uint16_t>(parsed->header.generation +
+                                                    1) == rs.generation) {
       payload_key = rs.previous;
     } else {
       ++counters_.packet_unknown_session;
-      return absl::NotFoundError(
-          absl::StrCat("payload key generation ", parsed->header.generation,
-                       " unknown"));
+      return absl::NotFoundError(absl::StrCat(
+          "payload key generation ", parsed->header.generation, " unknown"));
     }
     if (auto s = VerifyPayloadTag(*parsed, *payload_key); !s.ok()) {
       ++counters_.packet_authentication_failed;
@@ -1396,8 +1417,8 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::ForwardPacket(
     ++counters_.packet_malformed;
     return parsed.status();
   }
-  const auto key = std::make_pair(std::string(from_peer),
-                                  parsed->header.session_id);
+  const auto key =
+      std::make_pair(std::string(from_peer), parsed->header.session_id);
   auto sit = impl_->receive_sessions.find(key);
   if (sit != impl_->receive_sessions.end() &&
       !sit->second.window.Check(parsed->header.nonce)) {
@@ -1418,8 +1439,8 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::ForwardPacket(
       ++counters_.packet_authentication_failed;
       return opened.status();
     }
-    auto out = RewrapMetadata(*parsed, *opened, *next->key, next->index,
-                              random_);
+    auto out =
+        RewrapMetadata(*parsed, *opened, *next->key, next->index, random_);
     if (!out.ok()) return out.status();
     auto pk = SvrKey::Create(std::move(opened->payload_key));
     if (!pk.ok()) return pk.status();
@@ -1450,8 +1471,8 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::ForwardPacket(
   ReceiveSession& rs = sit->second;
   std::shared_ptr<SvrKey> payload_key =
       parsed->header.generation == rs.generation ? rs.key
-      : (rs.previous && static_cast<uint16_t>(parsed->header.generation + 1) ==
-                            rs.generation)
+      : (rs.previous &&
+         static_cast<uint16_t>(parsed->header.generation + 1) == rs.generation)
           ? rs.previous
           : nullptr;
   if (payload_key == nullptr) {
@@ -1557,7 +1578,8 @@ std::vector<Alarm> SvrRouter::ActiveAlarms() const {
   return out;
 }
 
-// ----- redundant node ----------------------------------------------------------
+// ----- redundant node
+// ----------------------------------------------------------
 
 absl::StatusOr<RedundantNodeKeyStore> RedundantNodeKeyStore::Create(
     const RouterIdentity& identity, absl::string_view router_name) {
@@ -1576,8 +1598,9 @@ absl::StatusOr<uint32_t> RedundantNodeKeyStore::OnNodeSync(
     return absl::InvalidArgumentError(
         absl::StrCat("node sync: unexpected ", MessageTypeName(m->type)));
   }
-  auto key = UnwrapKey(*inter_node_key_, NodeSyncAad(router_name_, m->key_index),
-                       m->iv, m->wrapped);
+  auto key =
+      UnwrapKey(*inter_node_key_, NodeSyncAad(router_name_, m->key_index),
+                m->iv, m->wrapped);
   if (!key.ok()) return key.status();
   if (m->key_index <= index_) return index_;
   auto svr_key = SvrKey::Create(std::move(*key));

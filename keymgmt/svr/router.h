@@ -147,8 +147,8 @@ struct Counters {
   uint64_t bfd_messages_sent = 0;
   uint64_t bfd_malformed = 0;
   uint64_t bfd_authentication_failed = 0;  // bad signature or tag
-  uint64_t bfd_stale = 0;       // old key ids/indices, unknown exchange
-  uint64_t bfd_not_ready = 0;   // arrived before what it depends on
+  uint64_t bfd_stale = 0;      // old key ids/indices, unknown exchange
+  uint64_t bfd_not_ready = 0;  // arrived before what it depends on
   uint64_t packets_sent = 0;
   uint64_t packets_received = 0;
   uint64_t packets_forwarded = 0;
@@ -166,8 +166,8 @@ struct PathStatus {
   bool up = false;
   bool in_service = false;
   SecurityState state = SecurityState::kInit;
-  bool cert_rec = false, cert_ack = false, salt_rec = false,
-       salt_ack = false, key_rec = false, key_ack = false;
+  bool cert_rec = false, cert_ack = false, salt_rec = false, salt_ack = false,
+       key_rec = false, key_ack = false;
 };
 
 struct PeerStatus {
@@ -186,7 +186,7 @@ struct PeerStatus {
   uint32_t local_metadata_index = 0;  // this router's current index
   int local_metadata_keys = 0;        // indices still accepted from us
   uint32_t remote_metadata_index = 0;
-  int remote_metadata_keys = 0;       // peer's keys we hold
+  int remote_metadata_keys = 0;  // peer's keys we hold
   uint32_t acked_local_index = 0;
   std::vector<PathStatus> paths;
 };
@@ -202,10 +202,17 @@ struct NodeKeyStatus {
   uint64_t config_key_change_count = 0;  // metadata keys by command/config
   std::string key_change_error;          // last failed exchange, or ""
   std::string config_key_change_error;
-  uint32_t metadata_rekey_index = 0;     // for a redundant node: synced
+  uint32_t metadata_rekey_index = 0;  // for a redundant node: synced
   absl::Time metadata_last_rekey = absl::InfinitePast();
   absl::Time metadata_next_rekey = absl::InfiniteFuture();
 };
+
+// The engine options of router `router_name` from a parsed authority
+// configuration: its security-key-management attributes, its peer list
+// (configured or from neighborhoods) and its nodes. Fails when the feature is
+// disabled, the router is unknown or has no peering-common-name.
+absl::StatusOr<RouterOptions> RouterOptionsFromConfig(
+    const AuthorityConfig& config, absl::string_view router_name);
 
 // The inter-node key for NODE_SYNC: HKDF-SHA-384(ikm = PKCS#8 DER of the
 // router's private key, salt = empty, info = "cygnet svr inter-node key v1"

@@ -11,8 +11,7 @@ namespace cygnet::keymgmt::svr {
 namespace {
 
 std::string DateLine(absl::Time now) {
-  return absl::FormatTime("%a %Y-%m-%d %H:%M:%S UTC", now,
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%a %Y-%m-%d %H:%M:%S UTC", now, absl::UTCTimeZone());
 }
 
 std::string Bool(bool b) { return b ? "True" : "False"; }
@@ -73,10 +72,11 @@ std::string ShowSecurityKeyStatus(const SvrRouter& router, absl::Time now) {
   const std::string rule(48, '=');
   for (const NodeKeyStatus& n : router.KeyStatus(now)) {
     out += rule + "\n" + n.node + "\n" + rule + "\n";
-    out += absl::StrCat(
-        "Key Manager State: ",
-        !n.enabled ? "inactive" : n.leader ? "Active Leader" : "Redundant Peer",
-        "\n");
+    out += absl::StrCat("Key Manager State: ",
+                        !n.enabled ? "inactive"
+                        : n.leader ? "Active Leader"
+                                   : "Redundant Peer",
+                        "\n");
     out += absl::StrCat("Rekey Index: ", n.rekey_index, "\n");
     out += absl::StrCat("Last Rekey: ", Since(n.last_rekey, now), "\n");
     out += absl::StrCat("Next Rekey: ", Until(n.next_rekey, now), "\n");
@@ -86,16 +86,15 @@ std::string ShowSecurityKeyStatus(const SvrRouter& router, absl::Time now) {
     out += absl::StrCat(
         "Key Change Error: ",
         n.key_change_error.empty() ? "none" : n.key_change_error, "\n");
-    out += absl::StrCat("Config Key Change Error: ",
-                        n.config_key_change_error.empty()
-                            ? "none"
-                            : n.config_key_change_error,
-                        "\n");
+    out += absl::StrCat(
+        "Config Key Change Error: ",
+        n.config_key_change_error.empty() ? "none" : n.config_key_change_error,
+        "\n");
     out += absl::StrCat("Metadata Rekey Index: ", n.metadata_rekey_index, "\n");
-    out += absl::StrCat("Metadata Last Rekey: ",
-                        Since(n.metadata_last_rekey, now), "\n");
-    out += absl::StrCat("Metadata Next Rekey: ",
-                        Until(n.metadata_next_rekey, now), "\n");
+    out += absl::StrCat(
+        "Metadata Last Rekey: ", Since(n.metadata_last_rekey, now), "\n");
+    out += absl::StrCat(
+        "Metadata Next Rekey: ", Until(n.metadata_next_rekey, now), "\n");
   }
   return out;
 }
@@ -148,11 +147,11 @@ std::string ShowSecurityAssociations(const SvrRouter& router,
     for (const PeerStatus& p : peers) {
       if (!peer.empty() && p.name != peer) continue;
       for (const PathStatus& path : p.paths) {
-        out += absl::StrFormat("%-14s %-11s %-7s %-19s %-16s %-8s\n",
-                               PeerId(p.peering_common_name), p.name,
-                               path.id.node, path.id.interface,
-                               path.id.destination,
-                               path.in_service ? "up" : "down");
+        out +=
+            absl::StrFormat("%-14s %-11s %-7s %-19s %-16s %-8s\n",
+                            PeerId(p.peering_common_name), p.name, path.id.node,
+                            path.id.interface, path.id.destination,
+                            path.in_service ? "up" : "down");
       }
     }
     return out;
@@ -166,13 +165,16 @@ std::string ShowSecurityAssociations(const SvrRouter& router,
     for (const PathStatus& path : p.paths) up |= path.in_service;
     out += absl::StrCat("Peer Name: ", p.name, "\n");
     out += absl::StrCat("State: ",
-                        p.removed ? "REMOVED" : up ? "UP" : "DOWN", "\n");
+                        p.removed ? "REMOVED"
+                        : up      ? "UP"
+                                  : "DOWN",
+                        "\n");
     out += absl::StrCat("Peer Certificate: ", CertificateWord(p), "\n");
-    out += absl::StrCat("Public Key: ", p.public_key_valid ? "Valid" : "Invalid",
-                        "\n");
-    out += absl::StrCat("Local salt: ", crypto::HexEncode(p.local_salt),
-                        ", Remote salt: ", crypto::HexEncode(p.remote_salt),
-                        "\n");
+    out += absl::StrCat(
+        "Public Key: ", p.public_key_valid ? "Valid" : "Invalid", "\n");
+    out +=
+        absl::StrCat("Local salt: ", crypto::HexEncode(p.local_salt),
+                     ", Remote salt: ", crypto::HexEncode(p.remote_salt), "\n");
     out += absl::StrCat("Peer Key Rekey In: ", Until(p.next_peer_rekey, now),
                         "\n");
     out += absl::StrCat("Peer Rekey Count: ", p.peer_rekey_count, "\n");
@@ -181,11 +183,11 @@ std::string ShowSecurityAssociations(const SvrRouter& router,
       if (n.leader) md_next = n.metadata_next_rekey;
     }
     out += absl::StrCat("Metadata Key Rekey In: ", Until(md_next, now), "\n");
-    out += absl::StrCat("Local Metadata Key Index: ", p.local_metadata_index,
-                        " (", p.local_metadata_keys,
-                        "), Remote Metadata Key Index: ",
-                        p.remote_metadata_index, " (", p.remote_metadata_keys,
-                        ")\n");
+    out +=
+        absl::StrCat("Local Metadata Key Index: ", p.local_metadata_index, " (",
+                     p.local_metadata_keys,
+                     "), Remote Metadata Key Index: ", p.remote_metadata_index,
+                     " (", p.remote_metadata_keys, ")\n");
   }
   if (first && !peer.empty()) {
     out += absl::StrCat("Peer '", peer, "' not found\n");

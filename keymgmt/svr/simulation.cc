@@ -19,14 +19,15 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
   std::optional<crypto::PrivateKey> ca_key;
   std::optional<crypto::Certificate> ca_cert;
   if (options.ca_issued) {
-    auto key =
-        crypto::PrivateKey::GenerateEc(crypto::KeyType::kEcdsaP256, sim->random_);
+    auto key = crypto::PrivateKey::GenerateEc(crypto::KeyType::kEcdsaP256,
+                                              sim->random_);
     if (!key.ok()) return key.status();
     crypto::CertificateBuilder b;
     b.SetSubjectCommonName("svr-sim-root")
         .SetIsCa(true)
         .SetSerial(1)
-        .SetValidity(start - absl::Hours(24 * 400), start + absl::Hours(24 * 3650));
+        .SetValidity(start - absl::Hours(24 * 400),
+                     start + absl::Hours(24 * 3650));
     auto cert = b.SelfSign(*key);
     if (!cert.ok()) return cert.status();
     ca_key = std::move(*key);
@@ -50,13 +51,13 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
   uint64_t serial = 100;
   for (const RouterSpec& r : routers) {
     auto& rnd = sim->router_random_[r.name];
-    rnd = std::make_unique<crypto::DeterministicRandom>(
-        sim->random_.Uniform64());
+    rnd =
+        std::make_unique<crypto::DeterministicRandom>(sim->random_.Uniform64());
     absl::StatusOr<RouterIdentity> identity;
     CertificateValidator validator;
-    if (options.ca_issued) {
-      auto key = crypto::PrivateKey::GenerateEc(crypto::KeyType::kEcdsaP256,
-                                                *rnd);
+    if (options.ca_issued && !r.self_signed) {
+      auto key =
+          crypto::PrivateKey::GenerateEc(crypto::KeyType::kEcdsaP256, *rnd);
       if (!key.ok()) return key.status();
       crypto::CertificateBuilder b;
       b.SetSubjectCommonName(r.peering_common_name)
@@ -68,6 +69,7 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
                               {std::move(*cert)});
       validator = CertificateValidator({*ca_cert}, {});
     } else {
+      if (options.ca_issued) validator = CertificateValidator({*ca_cert}, {});
       identity = GenerateSelfSignedIdentity(
           r.peering_common_name, crypto::KeyType::kEcdsaP256, *rnd,
           start + r.not_before, r.not_after - r.not_before);
@@ -127,8 +129,8 @@ const SvrSimulation::PathEnds* SvrSimulation::FindPath(const std::string& a,
 
 void SvrSimulation::Apply(const std::string& router,
                           std::vector<Action> actions) {
-  const std::string t = absl::FormatTime("%Y-%m-%d %H:%M:%S", now_,
-                                         absl::UTCTimeZone());
+  const std::string t =
+      absl::FormatTime("%Y-%m-%d %H:%M:%S", now_, absl::UTCTimeZone());
   for (Action& a : actions) {
     switch (a.kind) {
       case Action::Kind::kSendBfd: {
@@ -137,18 +139,17 @@ void SvrSimulation::Apply(const std::string& router,
           const bool from_a = p.a == router && p.at_a == a.path;
           const bool from_b = p.b == router && p.at_b == a.path;
           if (!from_a && !from_b) continue;
-          if (p.outage || random_.UniformBelow(1000000) <
-                              options_.loss * 1000000) {
+          if (p.outage ||
+              random_.UniformBelow(1000000) < options_.loss * 1000000) {
             ++lost_;
             break;
           }
-          int copies = random_.UniformBelow(1000000) <
-                               options_.duplicate * 1000000
-                           ? 2
-                           : 1;
+          int copies =
+              random_.UniformBelow(1000000) < options_.duplicate * 1000000 ? 2
+                                                                           : 1;
           for (int c = 0; c < copies; ++c) {
-            const int64_t span = absl::ToInt64Microseconds(
-                options_.max_delay - options_.min_delay);
+            const int64_t span = absl::ToInt64Microseconds(options_.max_delay -
+                                                           options_.min_delay);
             absl::Duration delay =
                 options_.min_delay +
                 absl::Microseconds(span > 0 ? random_.UniformBelow(span) : 0);
@@ -196,8 +197,8 @@ void SvrSimulation::Apply(const std::string& router,
                                     a.alarm.message));
         break;
       case Action::Kind::kAlarmCleared:
-        log_.push_back(absl::StrCat(t, " ", router, ": alarm cleared: ",
-                                    a.alarm.message));
+        log_.push_back(
+            absl::StrCat(t, " ", router, ": alarm cleared: ", a.alarm.message));
         break;
       case Action::Kind::kPeeringRemoved:
         log_.push_back(absl::StrCat(t, " ", router, ": peering with ", a.peer,
@@ -323,9 +324,9 @@ void SvrSimulation::RunFlow(Flow& f) {
   SvrRouter& origin = *routers_[f.route[0]];
   if (f.session == 0 || now_ - f.session_started >= f.lifetime) {
     if (f.session != 0) origin.CloseSession(f.session);
-    std::string md = absl::StrCat("flow ", f.route.front(), "->",
-                                  f.route.back(), " tcp 10.0.0.1:", 1000 +
-                                  f.stats.sessions, " -> 10.9.9.9:443");
+    std::string md = absl::StrCat(
+        "flow ", f.route.front(), "->", f.route.back(),
+        " tcp 10.0.0.1:", 1000 + f.stats.sessions, " -> 10.9.9.9:443");
     auto id = origin.OpenSession(
         f.route[1], std::vector<uint8_t>(md.begin(), md.end()), now_);
     if (!id.ok()) {
@@ -349,13 +350,12 @@ void SvrSimulation::RunFlow(Flow& f) {
   }
   std::vector<uint8_t> packet = std::move(*bytes);
   for (size_t i = 1; i + 1 < f.route.size(); ++i) {
-    auto next = routers_[f.route[i]]->ForwardPacket(f.route[i - 1],
-                                                    f.route[i + 1], packet,
-                                                    now_);
+    auto next = routers_[f.route[i]]->ForwardPacket(
+        f.route[i - 1], f.route[i + 1], packet, now_);
     if (!next.ok()) {
       ++f.stats.failed;
-      f.stats.last_error = absl::StrCat(f.route[i], ": ",
-                                        next.status().message());
+      f.stats.last_error =
+          absl::StrCat(f.route[i], ": ", next.status().message());
       return;
     }
     packet = std::move(*next);
@@ -363,8 +363,8 @@ void SvrSimulation::RunFlow(Flow& f) {
   auto received = routers_[f.route.back()]->ReceivePacket(
       f.route[f.route.size() - 2], packet, now_);
   if (!received.ok() ||
-      received->payload != std::vector<uint8_t>(payload.begin(),
-                                                payload.end())) {
+      received->payload !=
+          std::vector<uint8_t>(payload.begin(), payload.end())) {
     ++f.stats.failed;
     f.stats.last_error = absl::StrCat(
         f.route.back(), ": ",

@@ -33,15 +33,26 @@ class SvrSimulation {
     // Certificate validity window relative to the simulation start.
     absl::Duration not_before = -absl::Hours(24);
     absl::Duration not_after = absl::Hours(24 * 365);
+    // In a CA-issued simulation, this router's certificate is self-signed
+    // anyway (a peer it cannot authenticate).
+    bool self_signed = false;
   };
+  static RouterSpec Router(std::string name, std::string peering_common_name,
+                           std::vector<std::string> nodes = {}) {
+    RouterSpec r;
+    r.name = std::move(name);
+    r.peering_common_name = std::move(peering_common_name);
+    r.nodes = std::move(nodes);
+    return r;
+  }
   struct Link {
     std::string a, b;
     int paths = 1;
   };
   struct Options {
     uint64_t seed = 1;
-    double loss = 0.0;        // per BFD message
-    double duplicate = 0.0;   // per BFD message
+    double loss = 0.0;       // per BFD message
+    double duplicate = 0.0;  // per BFD message
     absl::Duration min_delay = absl::Milliseconds(5);
     absl::Duration max_delay = absl::Milliseconds(60);
     SecurityKeyManagementConfig config;
