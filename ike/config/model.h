@@ -31,6 +31,8 @@
 //                               md5, group 5 2 (seed 002 default proposal)
 //   PRF when not configured     the integrity algorithms, in order (IOS
 //                               behaviour; an AEAD proposal must name a PRF)
+//   authentication local        pre-shared when a keyring is named and no
+//                               method is (seed 001's PPK profiles)
 //   authentication remote       the local method when not configured
 #ifndef CYGNET_IKE_CONFIG_MODEL_H_
 #define CYGNET_IKE_CONFIG_MODEL_H_
@@ -265,8 +267,16 @@ struct Ikev2Profile {
   int EffectiveLifetimeSeconds() const {
     return lifetime_seconds.value_or(kDefaultIkeLifetimeSeconds);
   }
+  // The seed 001 PPK profiles name a keyring but no `authentication local`
+  // and still come up with pre-shared keys: a keyring implies pre-shared.
+  std::vector<AuthMethod> EffectiveAuthenticationLocal() const {
+    if (!authentication_local.empty() || keyring.empty()) {
+      return authentication_local;
+    }
+    return {AuthMethod::kPreShared};
+  }
   std::vector<AuthMethod> EffectiveAuthenticationRemote() const {
-    return authentication_remote.empty() ? authentication_local
+    return authentication_remote.empty() ? EffectiveAuthenticationLocal()
                                          : authentication_remote;
   }
 };

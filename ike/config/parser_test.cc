@@ -1,0 +1,495 @@
+#include "ike/config/parser.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "crypto/random.h"
+#include "crypto/secret_bytes.h"
+#include "gtest/gtest.h"
+#include "ipsec/ip_address.h"
+#include "keymgmt/secrets/type6.h"
+
+namespace cygnet::ike::config {
+namespace {
+
+ipsec::IpAddress Ip(absl::string_view text) {
+  return *ipsec::IpAddress::Parse(text);
+}
+
+std::string Clear(const crypto::SecretBytes& bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+crypto::SecretBytes Secret(absl::string_view text) {
+  return crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+Config Parse(absl::string_view text) {
+  absl::StatusOr<ParseResult> result = ParseConfig(text);
+  EXPECT_TRUE(result.ok()) << result.status();
+  if (!result.ok()) return Config{};
+  return std::move(result->config);
+}
+
+// The error message of parsing `text` (strict).
+std::string ErrorOf(absl::string_view text) {
+  absl::StatusOr<ParseResult> result = ParseConfig(text);
+  EXPECT_FALSE(result.ok()) << text;
+  if (result.ok()) return "";
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(result.status().message());
+}
+
+TEST(ParserTest, BlockAndOneLineFormsAreEquivalent) {
+  Config block = Parse(
+      "ikev2 proposal P\n"
+      " prf sha-256\n"
+      " dh-group 20\n"
+      " integrity sha-256\n"
+      " encryption aes-cbc-256\n"
+      "exit\n");
+  Config one_line = Parse(
+      "ikev2 proposal P prf sha-256\n"
+      "ikev2 proposal P dh-group 20\n"
+      "ikev2 proposal P integrity sha-256\n"
+      "ikev2 proposal P encryption aes-cbc-256\n");
+  ASSERT_EQ(block.proposals.size(), 1u);
+  ASSERT_EQ(one_line.proposals.size(), 1u);
+  EXPECT_EQ(block.proposals[0].encryption, one_line.proposals[0].encryption);
+  EXPECT_EQ(block.proposals[0].integrity, one_line.proposals[0].integrity);
+  EXPECT_EQ(block.proposals[0].prf, one_line.proposals[0].prf);
+  EXPECT_EQ(block.proposals[0].dh_groups, one_line.proposals[0].dh_groups);
+  EXPECT_EQ(block.proposals[0].line, 1);
+}
+
+TEST(ParserTest, ListsAppendWithoutDuplicates) {
+  Config c = Parse(
+      "ikev2 proposal P\n"
+      " encryption aes-gcm-256 aes-gcm-128\n"
+      " encryption aes-gcm-256\n"
+      " prf sha-384 sha256\n"
+      " dh-group 19 20 21\n");
+  const Ikev2Proposal& p = c.proposals[0];
+  EXPECT_EQ(p.encryption,
+            (std::vector<IkeEncryption>{IkeEncryption::kAesGcm256,
+                                        IkeEncryption::kAesGcm128}));
+  EXPECT_EQ(p.prf, (std::vector<IkeHash>{IkeHash::kSha384, IkeHash::kSha256}));
+  EXPECT_EQ(p.dh_groups, (std::vector<int>{19, 20, 21}));
+}
+
+TEST(ParserTest, UnknownKeywordNamesLineTokenAndBlock) {
+  EXPECT_EQ(ErrorOf("!\n"
+                    "ikev2 proposal P\n"
+                    " prf sha-256\n"
+                    " encryptoin aes-cbc-256\n"),
+            "line 4: unknown keyword 'encryptoin' in ikev2 proposal");
+  EXPECT_EQ(ErrorOf("bogus command\n"),
+            "line 1: unknown keyword 'bogus' in global configuration");
+  EXPECT_EQ(ErrorOf("keyring k\n peer a\n  adress 10.0.0.1\n"),
+            "line 3: unknown keyword 'adress' in keyring peer");
+  EXPECT_EQ(ErrorOf("ikev2 proposal P encryptoin aes-cbc-256\n"),
+            "line 1: unknown keyword 'encryptoin' in ikev2 proposal");
+  EXPECT_EQ(ErrorOf("crypto ikev3 proposal P\n"),
+            "line 1: unknown keyword 'ikev3' in crypto");
+  EXPECT_EQ(ErrorOf("ikev2 policy X match fvrp any\n"),
+            "line 1: unknown keyword 'fvrp' in ikev2 policy match (expected "
+            "'address' or 'fvrf')");
+  EXPECT_EQ(ErrorOf("ipsec profile X set pfs-group 19\n"),
+            "line 1: unknown keyword 'pfs-group' in ipsec profile set");
+}
+
+TEST(ParserTest, BadValuesNameTheValue) {
+  EXPECT_EQ(ErrorOf("ikev2 proposal P encryption aes-cbc-512\n"),
+            "line 1: unknown encryption 'aes-cbc-512' (expected aes-cbc-128, "
+            "aes-cbc-192, aes-cbc-256, aes-gcm-128, aes-gcm-256, 3des or des)");
+  EXPECT_TRUE(absl::StartsWith(ErrorOf("ikev2 proposal P dh-group 18\n"),
+                               "line 1: unknown dh-group '18'"));
+  EXPECT_TRUE(absl::StartsWith(ErrorOf("ikev2 proposal P integrity sha3\n"),
+                               "line 1: unknown hash 'sha3'"));
+  EXPECT_EQ(ErrorOf("keyring k peer a address 10.0.0.300 255.255.255.0\n"),
+            "line 1: '10.0.0.300' is not an IPv4 address");
+  EXPECT_EQ(ErrorOf("keyring k peer a address 10.0.0.1 255.0.255.0\n"),
+            "line 1: netmask '255.0.255.0' is not contiguous");
+  EXPECT_EQ(ErrorOf("ikev2 profile p lifetime 60\n"),
+            "line 1: lifetime '60' is not a number in 120..86400");
+  EXPECT_EQ(ErrorOf("ikev2 profile p lifetime 86401\n"),
+            "line 1: lifetime '86401' is not a number in 120..86400");
+  EXPECT_EQ(ErrorOf("ipsec profile x set security-association lifetime "
+                    "kilobytes 1000\n"),
+            "line 1: lifetime 'kilobytes' is not supported (only 'seconds': "
+            "volume-based rekeying is not supported)");
+  EXPECT_EQ(ErrorOf("ipsec transform-set t mode bridge\n"),
+            "line 1: mode 'bridge' is not tunnel or transport");
+  EXPECT_EQ(ErrorOf("ipsec transform-set t transform esp-512-aes\n"),
+            "line 1: unknown keyword 'esp-512-aes' in ipsec transform-set");
+  EXPECT_EQ(ErrorOf("ikev2 profile p authentication local password\n"),
+            "line 1: authentication method 'password' is not pre-shared or "
+            "rsa-signature");
+  EXPECT_EQ(ErrorOf("interface tunnel-ip1 tunnel mode gre ipv4\n"),
+            "line 1: tunnel mode 'gre ipv4' is not supported (ipsec ipv4)");
+  EXPECT_EQ(ErrorOf("sks profile Q type local\n"),
+            "line 1: sks profile type 'local' is not supported (expected "
+            "remote)");
+  EXPECT_EQ(ErrorOf("sks profile Q type remote\n kme server ipv4 1.2.3.4 "
+                    "port 70000\n"),
+            "line 2: kme port '70000' is not a number in 1..65535");
+  EXPECT_EQ(ErrorOf("keyring k peer a identity email a@b\n"),
+            "line 1: unknown identity type 'email' (expected address, fqdn "
+            "or domain)");
+  EXPECT_EQ(ErrorOf("keyring k peer a identity fqdn a..b\n"),
+            "line 1: 'a..b' is not a valid fqdn");
+  EXPECT_EQ(ErrorOf("ipsec profile x set pfs nineteen\n"),
+            "line 1: pfs 'nineteen' is not groupN");
+}
+
+TEST(ParserTest, MissingAndExtraTokens) {
+  EXPECT_EQ(ErrorOf("ikev2 proposal\n"),
+            "line 1: missing proposal name after 'proposal'");
+  EXPECT_EQ(ErrorOf("ikev2 proposal P encryption\n"),
+            "line 1: missing value after 'encryption'");
+  EXPECT_EQ(ErrorOf("keyring k peer a pre-shared-key\n"),
+            "line 1: missing key after 'pre-shared-key'");
+  EXPECT_EQ(ErrorOf("keyring k peer a pre-shared-key cisco 123\n"),
+            "line 1: unexpected '123' after 'pre-shared-key cisco'");
+  EXPECT_EQ(ErrorOf("ikev2 policy X match address local 1.2.3.4 5.6.7.8\n"),
+            "line 1: unexpected '5.6.7.8' after 'match address local "
+            "1.2.3.4'");
+  EXPECT_EQ(ErrorOf("exit now\n"), "line 1: unexpected 'now' after 'exit'");
+  EXPECT_EQ(ErrorOf("keyring k peer a ppk manual id 1\n"),
+            "line 1: missing 'key' after '1'");
+  EXPECT_EQ(ErrorOf("keyring k peer a ppk manual id 1 key abc optional\n"),
+            "line 1: unexpected 'optional' after 'ppk manual id 1 key abc'");
+  EXPECT_EQ(ErrorOf("keyring k peer a ppk static x\n"),
+            "line 1: unknown keyword 'static' in ppk (expected 'manual' or "
+            "'dynamic')");
+}
+
+TEST(ParserTest, ExecCommandsAndNegationAreRejected) {
+  EXPECT_EQ(ErrorOf("Router# show ikev2 session\n"),
+            "line 1: exec command 'show' is not configuration");
+  EXPECT_EQ(ErrorOf("no ikev2 proposal P\n"),
+            "line 1: negated commands ('no ...') are not supported");
+}
+
+TEST(ParserTest, PromptsOfEveryShapeAreStripped) {
+  Config c = Parse(
+      "Router# config\n"
+      "Router (config)# ikev2 proposal A prf sha-256\n"
+      "RP/0/RP0/CPU0:router(config-ikev2-proposal)#dh-group 19\n"
+      "Router(config-ikev2-profile-p1)keyring k1\n"
+      "Router(config)#commit\n");
+  ASSERT_EQ(c.proposals.size(), 1u);
+  EXPECT_EQ(c.proposals[0].dh_groups, std::vector<int>{19});
+  // The prompt without '#' still ends at ')'; "keyring k1" at top level
+  // opens a keyring.
+  ASSERT_NE(c.FindKeyring("k1"), nullptr);
+}
+
+TEST(ParserTest, TranscriptContinuationAndAnnotations) {
+  Config c = Parse(
+      "Router (config)# ikev2 profile p match identity remote address\n"
+      "198.51.100.21 255.255.255.0\n"
+      "Router (config)# ipsec profile i set responder-only >>> This sets "
+      "the\n"
+      "router as a responder.\n");
+  const Ikev2Profile* profile = c.FindIkev2Profile("p");
+  ASSERT_NE(profile, nullptr);
+  ASSERT_EQ(profile->match_identity_remote.size(), 1u);
+  EXPECT_EQ(profile->match_identity_remote[0].prefix.prefix_length, 24);
+  EXPECT_TRUE(c.FindIpsecProfile("i")->responder_only);
+  // Without prompts there is no continuation: the address line is an
+  // error of its own.
+  EXPECT_EQ(ErrorOf("ikev2 profile p match identity remote address\n"
+                    "198.51.100.21 255.255.255.0\n"),
+            "line 1: missing IPv4 address after 'address'");
+}
+
+TEST(ParserTest, OneLineFormLeavesTheSubmode) {
+  // IOS XR: after "keyring K peer P pre-shared-key S" the CLI is in the
+  // peer submode; "identity fqdn" configures the same peer.
+  Config c = Parse(
+      "Router (config)# keyring k peer a pre-shared-key cisco123\n"
+      "Router (config)# identity fqdn RouterA.example.com\n"
+      "Router (config)# ikev2 profile p match identity remote fqdn x.y\n"
+      "Router (config)# identity local fqdn RouterA.example.com\n");
+  const KeyringPeer* peer = c.FindKeyring("k")->FindPeer("a");
+  ASSERT_EQ(peer->identities.size(), 1u);
+  EXPECT_EQ(peer->identities[0].type, IdentitySpec::Type::kFqdn);
+  EXPECT_EQ(c.FindIkev2Profile("p")->identity_local->fqdn,
+            "RouterA.example.com");
+  // "config" after an exec prompt starts again at the top.
+  EXPECT_EQ(ErrorOf("keyring k peer a pre-shared-key x\n"
+                    "Router# config\n"
+                    "Router(config)# identity fqdn a.b\n"),
+            "line 3: unknown keyword 'identity' in global configuration");
+}
+
+TEST(ParserTest, ExitEndAndModeFallback) {
+  Config c = Parse(
+      "keyring k\n"
+      " peer a\n"
+      "  address 10.0.0.1 255.255.255.255\n"
+      "  exit\n"
+      " peer b\n"
+      "  address 10.0.0.2\n"
+      "end\n"
+      "interface Tunnel1\n"
+      " ip address 192.168.10.1 255.255.255.0\n"
+      " ip route 192.168.20.0 255.255.255.0 Tunnel1\n");
+  ASSERT_EQ(c.FindKeyring("k")->peers.size(), 2u);
+  EXPECT_EQ(c.FindKeyring("k")->peers[1].address->prefix_length, 32);
+  ASSERT_EQ(c.routes.size(), 1u);
+  EXPECT_EQ(c.routes[0].prefix.ToString(), "192.168.20.0 255.255.255.0");
+  // "ip route" left the interface: the tunnel line is unknown at top level.
+  EXPECT_EQ(ErrorOf("interface Tunnel1\n"
+                    " ip route 192.168.20.0 255.255.255.0 Tunnel1\n"
+                    " tunnel destination 10.0.0.2\n"),
+            "line 3: unknown keyword 'tunnel' in global configuration");
+  // A sibling block keyword from inside a peer goes to the keyring.
+  Config sibling = Parse(
+      "keyring k\n peer a\n  address 1.1.1.1\n peer b\n"
+      "  address 2.2.2.2\n");
+  EXPECT_EQ(sibling.FindKeyring("k")->peers.size(), 2u);
+}
+
+TEST(ParserTest, PreSharedKeyForms) {
+  Config c = Parse(
+      "keyring k\n"
+      " peer clear\n  pre-shared-key cisco123\n  address 10.0.0.1\n"
+      " peer zero\n  pre-shared-key 0 cisco123\n  address 10.0.0.2\n"
+      " peer seven\n  pre-shared-key 7 0822455D0A16\n  address 10.0.0.3\n"
+      " peer xr\n  pre-shared-key password 0822455D0A16\n  address 10.0.0.4\n"
+      " peer split\n  pre-shared-key local lkey\n"
+      "  pre-shared-key remote 7 05080F1C2243\n  address 10.0.0.5\n");
+  const Keyring& k = *c.FindKeyring("k");
+  EXPECT_EQ(Clear(k.FindPeer("clear")->local_psk->value), "cisco123");
+  EXPECT_EQ(Clear(k.FindPeer("clear")->remote_psk->value), "cisco123");
+  EXPECT_EQ(Clear(k.FindPeer("zero")->local_psk->value), "cisco123");
+  EXPECT_EQ(k.FindPeer("zero")->local_psk->form, SecretForm::kClear);
+  EXPECT_EQ(Clear(k.FindPeer("seven")->local_psk->value), "cisco");
+  EXPECT_EQ(k.FindPeer("seven")->local_psk->form, SecretForm::kType7);
+  EXPECT_EQ(k.FindPeer("seven")->local_psk->encoded, "0822455D0A16");
+  EXPECT_EQ(Clear(k.FindPeer("xr")->remote_psk->value), "cisco");
+  const KeyringPeer* split = k.FindPeer("split");
+  EXPECT_EQ(Clear(split->local_psk->value), "lkey");
+  EXPECT_EQ(Clear(split->remote_psk->value), "cisco");
+  EXPECT_EQ(ErrorOf("keyring k peer a pre-shared-key 7 0822455D0AZ6\n"),
+            "line 1: type 7 value has a non-hex digit at position 10");
+}
+
+TEST(ParserTest, Type6KeysNeedTheMasterKey) {
+  crypto::DeterministicRandom random(6);
+  crypto::SecretBytes master = Secret("master-key-0001");
+  std::string stored =
+      *keymgmt::Type6Encrypt(master, Secret("cisco123").span(), random);
+  std::string line =
+      absl::StrCat("keyring k peer a pre-shared-key 6 ", stored, "\n");
+
+  EXPECT_EQ(ErrorOf(line),
+            "line 1: type 6 key needs the master key (key config-key "
+            "password-encryption)");
+
+  ParseOptions options;
+  options.master_key = &master;
+  absl::StatusOr<ParseResult> with_option = ParseConfig(line, options);
+  ASSERT_TRUE(with_option.ok()) << with_option.status();
+  const KeyringPeer* peer = with_option->config.FindKeyring("k")->FindPeer("a");
+  EXPECT_EQ(Clear(peer->local_psk->value), "cisco123");
+  EXPECT_EQ(peer->local_psk->form, SecretForm::kType6);
+  EXPECT_EQ(peer->local_psk->encoded, stored);
+
+  // The master key may also come from the configuration text itself.
+  absl::StatusOr<ParseResult> with_line = ParseConfig(
+      absl::StrCat("key config-key password-encryption master-key-0001\n"
+                   "password encryption aes\n",
+                   line));
+  ASSERT_TRUE(with_line.ok()) << with_line.status();
+  EXPECT_TRUE(with_line->config.global.config_key_present);
+  EXPECT_TRUE(with_line->config.global.password_encryption_aes);
+
+  // A wrong master key is a clear error, even in lenient mode.
+  crypto::SecretBytes wrong = Secret("master-key-0002");
+  ParseOptions wrong_options;
+  wrong_options.master_key = &wrong;
+  wrong_options.lenient = true;
+  absl::StatusOr<ParseResult> rejected = ParseConfig(line, wrong_options);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(absl::StrContains(rejected.status().message(),
+                                "line 1: type 6 value does not decrypt under "
+                                "the configured master key"))
+      << rejected.status();
+
+  EXPECT_EQ(ErrorOf("key config-key password-encryption short\n"),
+            "line 1: master key (key config-key password-encryption) must be "
+            "8..128 bytes, got 5");
+}
+
+TEST(ParserTest, PpkLines) {
+  Config c = Parse(
+      "keyring k\n"
+      " peer m\n  ppk manual id 123 key password 060506324F41584B56 "
+      "required\n  address 10.0.0.1\n"
+      " peer c\n  ppk manual id abc key clearppk\n  address 10.0.0.2\n"
+      " peer d\n  ppk dynamic Qkd\n  address 10.0.0.3\n");
+  const Keyring& k = *c.FindKeyring("k");
+  const PpkConfig& manual = *k.FindPeer("m")->ppk;
+  EXPECT_EQ(manual.kind, PpkConfig::Kind::kManual);
+  EXPECT_EQ(manual.id, "123");
+  EXPECT_TRUE(manual.required);
+  EXPECT_EQ(manual.key.form, SecretForm::kType7);
+  EXPECT_EQ(manual.key.value.size(), 8u);
+  EXPECT_EQ(manual.line, 3);
+  const PpkConfig& clear = *k.FindPeer("c")->ppk;
+  EXPECT_EQ(Clear(clear.key.value), "clearppk");
+  EXPECT_FALSE(clear.required);
+  const PpkConfig& dynamic = *k.FindPeer("d")->ppk;
+  EXPECT_EQ(dynamic.kind, PpkConfig::Kind::kDynamic);
+  EXPECT_EQ(dynamic.sks_profile, "Qkd");
+  EXPECT_FALSE(dynamic.required);
+}
+
+TEST(ParserTest, TransformSets) {
+  Config c = Parse(
+      "crypto ipsec transform-set XE esp-aes 256 esp-sha256-hmac\n"
+      " mode transport\n"
+      "crypto ipsec transform-set GCM esp-gcm 256\n"
+      "ipsec transform-set XR transform esp-hmac-sha-384 esp-256-aes\n"
+      "ipsec transform-set LINE\n"
+      " esp-3des esp-md5-hmac\n");
+  const TransformSet* xe = c.FindTransformSet("XE");
+  EXPECT_EQ(xe->encryption, EspEncryption::kAesCbc256);
+  EXPECT_EQ(xe->integrity, EspIntegrity::kSha256);
+  EXPECT_EQ(xe->EffectiveMode(), TransformMode::kTransport);
+  EXPECT_EQ(xe->keywords,
+            (std::vector<std::string>{"esp-aes 256", "esp-sha256-hmac"}));
+  EXPECT_EQ(c.FindTransformSet("GCM")->encryption, EspEncryption::kAesGcm256);
+  EXPECT_FALSE(c.FindTransformSet("GCM")->integrity.has_value());
+  EXPECT_EQ(c.FindTransformSet("XR")->integrity, EspIntegrity::kSha384);
+  EXPECT_EQ(c.FindTransformSet("LINE")->encryption, EspEncryption::k3Des);
+  EXPECT_EQ(ErrorOf("ipsec transform-set t transform esp-256-aes "
+                    "esp-128-aes\n"),
+            "line 1: transform 'esp-128-aes': transform-set 't' already has "
+            "an encryption transform");
+}
+
+TEST(ParserTest, IpsecProfileSettings) {
+  Config c = Parse(
+      "crypto ipsec profile a\n"
+      " set ikev2 profile p\n"
+      " set pfs group 21\n"
+      " set transform-set t1 t2\n"
+      " set security-association replay window-size 1024\n"
+      "ipsec profile b set pfs group19\n"
+      "ipsec profile b set security-association replay disable\n"
+      "ipsec profile b set isakmp-profile ip\n"
+      "crypto ipsec security-association replay window-size 512\n"
+      "crypto ipsec security-association lifetime seconds 3600\n");
+  const IpsecProfile& a = *c.FindIpsecProfile("a");
+  EXPECT_EQ(a.ikev2_profile, "p");
+  EXPECT_EQ(a.pfs_group, 21);
+  EXPECT_EQ(a.transform_sets, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(c.EffectiveReplay(a).window, 1024);
+  const IpsecProfile& b = *c.FindIpsecProfile("b");
+  EXPECT_EQ(b.pfs_group, 19);
+  EXPECT_FALSE(c.EffectiveReplay(b).enabled);
+  EXPECT_EQ(b.isakmp_profile, "ip");
+  EXPECT_EQ(c.global.replay->window, 512);
+  EXPECT_EQ(c.EffectiveIpsecLifetimeSeconds(b), 3600);
+  EXPECT_EQ(ErrorOf("crypto ipsec security-association replay window-size "
+                    "100\n"),
+            "line 1: replay window-size '100' is not 64, 128, 256, 512 or "
+            "1024");
+  EXPECT_EQ(ErrorOf("crypto ipsec security-association replay window-size "
+                    "2048\n"),
+            "line 1: replay window-size '2048' is not a number in 64..1024");
+}
+
+TEST(ParserTest, DeadPeerDetectionForms) {
+  Config c = Parse(
+      "crypto isakmp keepalive 10 3 periodic\n"
+      "crypto ikev2 dpd 30 5 on-demand\n"
+      "crypto ikev2 profile p\n"
+      " dpd 60 2 periodic\n");
+  EXPECT_EQ(c.global.isakmp_keepalive->mode, DpdConfig::Mode::kPeriodic);
+  EXPECT_EQ(c.global.isakmp_keepalive->interval_seconds, 10);
+  EXPECT_EQ(c.global.isakmp_keepalive->retry_seconds, 3);
+  EXPECT_EQ(c.global.ikev2_dpd->mode, DpdConfig::Mode::kOnDemand);
+  EXPECT_EQ(c.FindIkev2Profile("p")->dpd->interval_seconds, 60);
+  // Seed 002: without `periodic` the router defaults to on-demand.
+  Config on_demand = Parse("crypto isakmp keepalive 15\n");
+  EXPECT_EQ(on_demand.global.isakmp_keepalive->mode,
+            DpdConfig::Mode::kOnDemand);
+  EXPECT_EQ(ErrorOf("crypto ikev2 profile p\n dpd 60 2\n"),
+            "line 2: missing on-demand or periodic after '2'");
+  EXPECT_EQ(ErrorOf("crypto ikev2 dpd 30 5 sometimes\n"),
+            "line 1: dpd mode 'sometimes' is not on-demand or periodic");
+}
+
+TEST(ParserTest, ProfileKeywords) {
+  Config c = Parse(
+      "crypto ikev2 profile p\n"
+      " match identity remote fqdn domain example.com\n"
+      " match identity remote address 10.0.0.0 255.0.0.0\n"
+      " match address local 192.0.2.1\n"
+      " match fvrf any\n"
+      " identity local address 192.0.2.1\n"
+      " authentication local pre-share\n"
+      " authentication remote rsa-sig\n"
+      " keyring local k\n"
+      " keyring ppk kp\n");
+  const Ikev2Profile& p = *c.FindIkev2Profile("p");
+  ASSERT_EQ(p.match_identity_remote.size(), 2u);
+  EXPECT_EQ(p.match_identity_remote[0].type, IdentitySpec::Type::kDomain);
+  EXPECT_EQ(p.match_identity_remote[0].name, "example.com");
+  EXPECT_EQ(p.match_address_local,
+            std::vector<ipsec::IpAddress>{Ip("192.0.2.1")});
+  EXPECT_EQ(p.match_fvrf, "any");
+  EXPECT_EQ(p.identity_local->address, Ip("192.0.2.1"));
+  EXPECT_EQ(p.authentication_local,
+            std::vector<AuthMethod>{AuthMethod::kPreShared});
+  EXPECT_EQ(p.authentication_remote,
+            std::vector<AuthMethod>{AuthMethod::kRsaSignature});
+  EXPECT_EQ(p.keyring, "k");
+  EXPECT_EQ(p.ppk_keyring, "kp");
+}
+
+TEST(ParserTest, LenientModeSkipsBadLinesWithWarnings) {
+  ParseOptions options;
+  options.lenient = true;
+  absl::StatusOr<ParseResult> result = ParseConfig(
+      "ikev2 proposal P\n"
+      " encryption aes-cbc-256\n"
+      " encryptoin aes-cbc-128\n"
+      " dh-group 99\n"
+      " integrity sha1\n",
+      options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->warnings.size(), 2u);
+  EXPECT_EQ(result->warnings[0].line, 3);
+  EXPECT_EQ(result->warnings[0].message,
+            "line 3: unknown keyword 'encryptoin' in ikev2 proposal");
+  EXPECT_EQ(result->warnings[1].line, 4);
+  const Ikev2Proposal& p = result->config.proposals[0];
+  EXPECT_EQ(p.encryption,
+            std::vector<IkeEncryption>{IkeEncryption::kAesCbc256});
+  EXPECT_EQ(p.integrity, std::vector<IkeHash>{IkeHash::kSha1});
+}
+
+TEST(ParserTest, ProposalBodyRejectsForeignLines) {
+  EXPECT_TRUE(ParseIkev2ProposalBody("d", "encryption aes-cbc-128\n").ok());
+  EXPECT_FALSE(
+      ParseIkev2ProposalBody("d", "encryption aes-cbc-128\nkeyring k\n").ok());
+  EXPECT_FALSE(ParseIkev2ProposalBody("d", "encryption rot13\n").ok());
+}
+
+TEST(ParserTest, CrlfAndTabsAreWhitespace) {
+  Config c = Parse("ikev2 proposal P\r\n\tencryption\taes-cbc-128\r\n");
+  EXPECT_EQ(c.proposals[0].encryption,
+            std::vector<IkeEncryption>{IkeEncryption::kAesCbc128});
+}
+
+}  // namespace
+}  // namespace cygnet::ike::config
