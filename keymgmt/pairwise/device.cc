@@ -34,6 +34,7 @@ struct DeviceEngine::LocalTloc {
   std::optional<uint8_t> previous_symmetric_generation;
   crypto::SecretBytes previous_symmetric_key;
   absl::Time previous_symmetric_deadline = absl::InfiniteFuture();
+  size_t pairs_on_previous_symmetric = 0;
   bool rekey_pending = false;
   bool rekey_pending_symmetric = false;
   uint32_t sa_index = 0;
@@ -95,6 +96,9 @@ struct DeviceEngine::Pair {
   // Non-pairwise: inbound SAs under the local symmetric key, by generation.
   std::vector<std::pair<uint8_t, uint32_t>> symmetric_inbound;
   uint32_t symmetric_sa_index = 0;
+  // The local previous symmetric key still has an inbound SA here.
+  bool holds_previous_symmetric = false;
+  absl::Time symmetric_retire_at = absl::InfiniteFuture();
 };
 
 namespace {
@@ -156,6 +160,13 @@ void DeviceEngine::NewSymmetricKey(LocalTloc& local, absl::Time now) {
       static_cast<uint8_t>(local.symmetric_generation % 255 + 1);
   local.symmetric_key = random_.Secret(kSymmetricKeySize);
   local.symmetric_hash = ShortHash(local.symmetric_key);
+  local.pairs_on_previous_symmetric = 0;
+  for (auto& [key, pair] : pairs_) {
+    if (key.slot != local.slot || pair->pairwise) continue;
+    pair->holds_previous_symmetric = true;
+    pair->symmetric_retire_at = absl::InfiniteFuture();
+    ++local.pairs_on_previous_symmetric;
+  }
 }
 
 absl::StatusOr<DeviceOutput> DeviceEngine::Start(absl::Time now) {
@@ -455,6 +466,10 @@ void DeviceEngine::ClearPairSas(Pair& pair, DeviceOutput& out) {
     inbound_index_.erase(spi);
   }
   pair.symmetric_inbound.clear();
+  if (pair.holds_previous_symmetric) {
+    pair.holds_previous_symmetric = false;
+    --locals_[pair.key.slot]->pairs_on_previous_symmetric;
+  }
 }
 
 void DeviceEngine::RemovePair(const PairKey& key, DeviceOutput& out) {
@@ -536,7 +551,7 @@ void DeviceEngine::SyncPair(Pair& pair, absl::Time now, DeviceOutput& out) {
     const KdfEndpoint sender{peer.id, peer.slot, peer.tloc_index, 0, {}};
     std::vector<std::pair<uint8_t, const crypto::SecretBytes*>> live = {
         {local.symmetric_generation, &local.symmetric_key}};
-    if (local.previous_symmetric_generation) {
+    if (local.previous_symmetric_generation && pair.holds_previous_symmetric) {
       live.push_back({*local.previous_symmetric_generation,
                       &local.previous_symmetric_key});
     }
@@ -698,6 +713,18 @@ DeviceOutput DeviceEngine::OnInboundPacket(uint32_t spi, absl::Time now) {
   }
   Pair& pair = *pairs_.at(it->second);
   if (!pair.pairwise) {
+    // The peer uses our new symmetric key: retire the old one after grace.
+    const LocalTloc& local = *locals_[pair.key.slot];
+    if (pair.holds_previous_symmetric &&
+        pair.symmetric_retire_at == absl::InfiniteFuture()) {
+      for (const auto& [generation, inbound_spi] : pair.symmetric_inbound) {
+        if (inbound_spi == spi && generation == local.symmetric_generation) {
+          pair.symmetric_retire_at = now + config_.grace_period;
+          earliest_pair_deadline_ =
+              std::min(earliest_pair_deadline_, pair.symmetric_retire_at);
+        }
+      }
+    }
     Finish(now, out);
     return out;
   }
@@ -800,6 +827,22 @@ void DeviceEngine::ReleasePreviousOwn(LocalTloc& local, absl::Time now,
                           " complete at generation ", floor));
 }
 
+void DeviceEngine::ReleasePreviousSymmetric(LocalTloc& local, absl::Time now,
+                                            DeviceOutput& out) {
+  local.previous_symmetric_generation.reset();
+  local.previous_symmetric_key = crypto::SecretBytes();
+  local.previous_symmetric_deadline = absl::InfiniteFuture();
+  if (!config_.security.pairwise_keying) ++counters_.rekeys_completed;
+  if (local.pairs_on_previous_symmetric == 0) return;
+  local.pairs_on_previous_symmetric = 0;
+  for (auto& [key, pair] : pairs_) {
+    if (key.slot != local.slot || !pair->holds_previous_symmetric) continue;
+    pair->holds_previous_symmetric = false;
+    pair->symmetric_retire_at = absl::InfiniteFuture();
+    SyncPair(*pair, now, out);
+  }
+}
+
 DeviceOutput DeviceEngine::Rekey(std::optional<uint8_t> slot, absl::Time now) {
   DeviceOutput out;
   for (auto& local : locals_) {
@@ -868,11 +911,7 @@ DeviceOutput DeviceEngine::OnTimer(absl::Time now) {
     }
     if (local->previous_symmetric_generation &&
         now >= local->previous_symmetric_deadline) {
-      local->previous_symmetric_generation.reset();
-      local->previous_symmetric_key = crypto::SecretBytes();
-      local->previous_symmetric_deadline = absl::InfiniteFuture();
-      if (!config_.security.pairwise_keying) ++counters_.rekeys_completed;
-      SyncPairsOfSlot(local->slot, now, out);
+      ReleasePreviousSymmetric(*local, now, out);
     }
     if (now >= local->current.created + config_.security.rekey_interval) {
       if (!local->previous) {
@@ -914,8 +953,17 @@ DeviceOutput DeviceEngine::OnTimer(absl::Time now) {
         SyncPair(*pair, now, out);
         MaybeReleasePreviousPeer(peer);
       }
-      earliest_pair_deadline_ = std::min(
-          {earliest_pair_deadline_, pair->own_retire_at, pair->peer_retire_at});
+      if (now >= pair->symmetric_retire_at) {
+        pair->symmetric_retire_at = absl::InfiniteFuture();
+        if (pair->holds_previous_symmetric) {
+          pair->holds_previous_symmetric = false;
+          --locals_[key.slot]->pairs_on_previous_symmetric;
+          SyncPair(*pair, now, out);
+        }
+      }
+      earliest_pair_deadline_ =
+          std::min({earliest_pair_deadline_, pair->own_retire_at,
+                    pair->peer_retire_at, pair->symmetric_retire_at});
     }
   }
   Finish(now, out);
@@ -940,6 +988,10 @@ void DeviceEngine::Finish(absl::Time now, DeviceOutput& out) {
   for (auto& local : locals_) {
     if (local->previous && local->pairs_on_previous == 0) {
       ReleasePreviousOwn(*local, now, out);
+    }
+    if (local->previous_symmetric_generation &&
+        local->pairs_on_previous_symmetric == 0) {
+      ReleasePreviousSymmetric(*local, now, out);
     }
     if (local->rekey_pending && !local->previous) {
       local->rekey_pending = false;

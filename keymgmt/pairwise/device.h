@@ -275,6 +275,8 @@ class DeviceEngine {
   void RemovePair(const PairKey& key, DeviceOutput& out);
   void ClearPairSas(Pair& pair, DeviceOutput& out);
   void ReleasePreviousOwn(LocalTloc& local, absl::Time now, DeviceOutput& out);
+  void ReleasePreviousSymmetric(LocalTloc& local, absl::Time now,
+                                DeviceOutput& out);
   void MaybeReleasePreviousPeer(PeerTloc& peer);
   void Finish(absl::Time now, DeviceOutput& out);
   void Event(DeviceOutput& out, std::string text);
