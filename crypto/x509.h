@@ -54,6 +54,9 @@ class Certificate {
   Certificate() = default;
   std::shared_ptr<x509_st> cert_;
   std::vector<uint8_t> der_;
+  // Parsed once: FromDer rejects certificates whose key is not RSA or
+  // ECDSA P-256/384/521, so public_key() cannot fail.
+  std::shared_ptr<const PublicKey> public_key_;
   friend class CertificateBuilder;
 };
 
@@ -61,6 +64,7 @@ class Crl {
  public:
   static absl::StatusOr<Crl> FromDer(absl::Span<const uint8_t> der);
   static absl::StatusOr<Crl> FromPem(absl::string_view pem);
+  std::vector<uint8_t> ToDer() const;
   std::string issuer() const;
   bool IsRevoked(absl::Span<const uint8_t> serial) const;
   absl::Time this_update() const;
@@ -74,8 +78,14 @@ class Crl {
 };
 
 // Verifies leaf -> intermediates -> one of trust_anchors at `now`: signatures,
-// validity periods, CA basic constraints, and, when `crls` is non-empty,
-// revocation against a CRL from the matching issuer (which must itself verify).
+// validity periods, CA basic constraints and keyUsage, and, when `crls` is
+// non-empty, revocation against a CRL from the matching issuer (which must
+// itself verify and be current at `now`). With CRLs given, the leaf's issuer
+// must have one; an intermediate is checked when its issuer's CRL is among
+// them; anchors are not revocation-checked. An anchor need not be self-signed.
+// Failures are Unauthenticated with messages such as "certificate expired at
+// 2027-06-01T00:00:00Z: CN=...", "issuer not trusted: CN=...", "revoked:
+// serial 0x..."; no anchors or an infinite `now` are InvalidArgument.
 absl::Status VerifyCertificateChain(const Certificate& leaf,
                                     absl::Span<const Certificate> intermediates,
                                     absl::Span<const Certificate> trust_anchors,
