@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -124,8 +125,10 @@ class Checker {
 
   void Check(const Keyring& keyring) {
     std::string what = absl::StrCat("keyring '", keyring.name, "'");
-    for (size_t i = 0; i < keyring.peers.size(); ++i) {
-      const KeyringPeer& peer = keyring.peers[i];
+    // First peer seen with each identity (type, normalized value) and each
+    // bare address: linear in the number of peers.
+    absl::flat_hash_map<std::string, const KeyringPeer*> seen;
+    for (const KeyringPeer& peer : keyring.peers) {
       if (!peer.address && peer.identities.empty()) {
         Error(peer.line, absl::StrCat(what, " peer '", peer.name,
                                       "' has neither address nor identity, "
@@ -138,36 +141,50 @@ class Checker {
                            "' uses ppk dynamic sks profile '",
                            peer.ppk->sks_profile, "', which does not exist"));
       }
-      for (size_t j = 0; j < i; ++j)
-        CheckConflict(what, keyring.peers[j], peer);
-    }
-  }
-
-  // Seed 001: "Multiple peers cannot have the same FQDN or FQDN domain
-  // configured within a keyring. But the same string can be configured as
-  // FQDN in one peer and as FQDN domain name in another."
-  void CheckConflict(const std::string& what, const KeyringPeer& a,
-                     const KeyringPeer& b) {
-    for (const IdentitySpec& x : a.identities) {
-      for (const IdentitySpec& y : b.identities) {
-        if (x.type != y.type) continue;
-        bool same = x.type == IdentitySpec::Type::kAddress
-                        ? x.prefix == y.prefix
-                        : absl::AsciiStrToLower(x.name) ==
-                              absl::AsciiStrToLower(y.name);
-        if (same) {
-          Error(y.line,
-                absl::StrCat(what, ": peers '", a.name, "' and '", b.name,
-                             "' both have identity ", y.ToString()));
+      // Seed 001: "Multiple peers cannot have the same FQDN or FQDN domain
+      // configured within a keyring. But the same string can be configured
+      // as FQDN in one peer and as FQDN domain name in another."
+      for (const IdentitySpec& identity : peer.identities) {
+        std::string key = IdentityKey(identity);
+        auto [it, inserted] = seen.emplace(key, &peer);
+        if (!inserted && it->second != &peer) {
+          Error(identity.line,
+                absl::StrCat(what, ": peers '", it->second->name, "' and '",
+                             peer.name, "' both have identity ",
+                             identity.ToString()));
+        }
+      }
+      if (peer.address && peer.identities.empty()) {
+        std::string key = absl::StrCat(
+            "bare ",
+            peer.address->address.Masked(peer.address->prefix_length)
+                .ToString(),
+            "/", peer.address->prefix_length);
+        auto [it, inserted] = seen.emplace(key, &peer);
+        if (!inserted && it->second != &peer) {
+          Error(peer.line,
+                absl::StrCat(what, ": peers '", it->second->name, "' and '",
+                             peer.name, "' both have address ",
+                             peer.address->ToString()));
         }
       }
     }
-    if (a.address && b.address && *a.address == *b.address &&
-        a.identities.empty() && b.identities.empty()) {
-      Error(b.line,
-            absl::StrCat(what, ": peers '", a.name, "' and '", b.name,
-                         "' both have address ", b.address->ToString()));
+  }
+
+  static std::string IdentityKey(const IdentitySpec& identity) {
+    switch (identity.type) {
+      case IdentitySpec::Type::kAddress:
+        return absl::StrCat(
+            "address ",
+            identity.prefix.address.Masked(identity.prefix.prefix_length)
+                .ToString(),
+            "/", identity.prefix.prefix_length);
+      case IdentitySpec::Type::kFqdn:
+        return absl::StrCat("fqdn ", absl::AsciiStrToLower(identity.name));
+      case IdentitySpec::Type::kDomain:
+        return absl::StrCat("domain ", absl::AsciiStrToLower(identity.name));
     }
+    return "";
   }
 
   void Check(const Ikev2Profile& profile) {
