@@ -13,7 +13,6 @@ namespace {
 constexpr size_t kCbcIvSize = 16;
 constexpr size_t kGcmIvSize = 8;
 constexpr size_t kGcmSaltSize = 4;
-constexpr size_t kSkfPrefixSize = 4;  // Fragment Number, Total Fragments
 
 struct Suite {
   bool aead = false;
