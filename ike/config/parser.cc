@@ -208,7 +208,7 @@ absl::Status ParseTransforms(Tokens t, size_t i, TransformSet& set) {
       // IOS XE: "esp-aes [128|192|256]", "esp-gcm [128|192|256]".
       int bits = 128;
       if (i < t.size() && (t[i] == "128" || t[i] == "192" || t[i] == "256")) {
-        absl::SimpleAtoi(t[i], &bits);
+        bits = t[i] == "128" ? 128 : t[i] == "192" ? 192 : 256;
         absl::StrAppend(&written, " ", t[i]);
         ++i;
       }
