@@ -232,8 +232,26 @@ const Transform* NoneTransform(
   return nullptr;
 }
 
-std::optional<IkePick> TryIke(const IkeProposalConfig& local,
-                              const Grouped& g) {
+// The KE transforms of `g` in the order to try them: the KE payload's group
+// first when offered, then the initiator's order.
+std::vector<const Transform*> GroupsToTry(
+    const Grouped& g, std::optional<wire::KeyExchangeGroup> preferred) {
+  std::vector<const Transform*> order;
+  if (preferred.has_value()) {
+    for (const Transform* t : g.key_exchange) {
+      if (t->id == static_cast<uint16_t>(*preferred)) order.push_back(t);
+    }
+  }
+  for (const Transform* t : g.key_exchange) {
+    if (std::find(order.begin(), order.end(), t) == order.end()) {
+      order.push_back(t);
+    }
+  }
+  return order;
+}
+
+std::optional<IkePick> TryIke(const IkeProposalConfig& local, const Grouped& g,
+                              std::optional<wire::KeyExchangeGroup> preferred) {
   IkePick pick;
   for (const Transform* t : g.prf) {
     absl::StatusOr<PrfAlgorithm> prf = DecodePrf(*t);
@@ -243,7 +261,7 @@ std::optional<IkePick> TryIke(const IkeProposalConfig& local,
       break;
     }
   }
-  for (const Transform* t : g.key_exchange) {
+  for (const Transform* t : GroupsToTry(g, preferred)) {
     absl::StatusOr<KeyExchangeGroup> group = DecodeGroup(*t);
     if (group.ok() && Contains(local.groups, *group)) {
       pick.key_exchange = t;
@@ -345,11 +363,12 @@ struct KePick {
   std::optional<KeyExchangeGroup> group;
 };
 
-std::optional<KePick> TryEspKe(const EspProposalConfig& local, const Grouped& g,
-                               ChildSaExchange exchange) {
+std::optional<KePick> TryEspKe(
+    const EspProposalConfig& local, const Grouped& g, ChildSaExchange exchange,
+    std::optional<wire::KeyExchangeGroup> preferred = std::nullopt) {
   if (exchange == ChildSaExchange::kIkeAuth) return KePick{};
   if (!local.pfs_groups.empty()) {
-    for (const Transform* t : g.key_exchange) {
+    for (const Transform* t : GroupsToTry(g, preferred)) {
       absl::StatusOr<KeyExchangeGroup> group = DecodeGroup(*t);
       if (group.ok() && Contains(local.pfs_groups, *group)) {
         return KePick{t, *group};
@@ -365,9 +384,10 @@ std::optional<KePick> TryEspKe(const EspProposalConfig& local, const Grouped& g,
 }
 
 std::optional<EspPick> TryEsp(const EspProposalConfig& local, const Grouped& g,
-                              ChildSaExchange exchange) {
+                              ChildSaExchange exchange,
+                              std::optional<wire::KeyExchangeGroup> preferred) {
   EspPick pick;
-  std::optional<KePick> ke = TryEspKe(local, g, exchange);
+  std::optional<KePick> ke = TryEspKe(local, g, exchange, preferred);
   if (!ke.has_value()) return std::nullopt;
   pick.key_exchange = ke->transform;
   pick.suite.pfs_group = ke->group;
@@ -848,7 +868,8 @@ absl::StatusOr<EspProposalConfig> EspProposalConfigFromWire(
 
 absl::StatusOr<IkeSelection> SelectIkeProposal(
     absl::Span<const IkeProposalConfig> local,
-    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi) {
+    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
+    std::optional<wire::KeyExchangeGroup> ke_payload_group) {
   if (offered.empty()) return NoProposalChosenError("the SA payload is empty");
   std::vector<std::string> reasons;
   for (const wire::Proposal& proposal : offered) {
@@ -858,7 +879,7 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
     if (well_formed) {
       for (const IkeProposalConfig& config : local) {
         if (!ValidateIkeProposalConfig(config).ok()) continue;
-        std::optional<IkePick> pick = TryIke(config, g);
+        std::optional<IkePick> pick = TryIke(config, g, ke_payload_group);
         if (!pick.has_value()) continue;
         IkeSelection selection;
         selection.answer.number = proposal.number;
@@ -882,7 +903,8 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
 absl::StatusOr<EspSelection> SelectEspProposal(
     absl::Span<const EspProposalConfig> local,
     absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
-    ChildSaExchange exchange) {
+    ChildSaExchange exchange,
+    std::optional<wire::KeyExchangeGroup> ke_payload_group) {
   if (spi.size() != 4) {
     return absl::InvalidArgumentError(
         absl::StrCat("ESP: local SPI of ", spi.size(), " octets (4 expected)"));
@@ -903,7 +925,8 @@ absl::StatusOr<EspSelection> SelectEspProposal(
     if (well_formed) {
       for (const EspProposalConfig& config : local) {
         if (!ValidateEspProposalConfig(config).ok()) continue;
-        std::optional<EspPick> pick = TryEsp(config, g, exchange);
+        std::optional<EspPick> pick =
+            TryEsp(config, g, exchange, ke_payload_group);
         if (!pick.has_value()) continue;
         EspSelection selection;
         selection.answer.number = proposal.number;

@@ -102,20 +102,27 @@ struct IkeSelection {
   IkeSuite suite;
 };
 // `spi`: empty in IKE_SA_INIT, the responder's new 8-octet SPI for a rekey.
+// `ke_payload_group`: the group of the request's KE payload. Within the
+// chosen proposal that group is preferred over the initiator's first group
+// when both sides accept it, which saves an INVALID_KE_PAYLOAD round trip;
+// the choice of proposal itself stays in the initiator's order.
 absl::StatusOr<IkeSelection> SelectIkeProposal(
     absl::Span<const IkeProposalConfig> local,
-    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi);
+    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
+    std::optional<wire::KeyExchangeGroup> ke_payload_group = std::nullopt);
 
 struct EspSelection {
   wire::Proposal answer;
   EspSuite suite;
   std::vector<uint8_t> peer_spi;  // the SPI from the chosen offer
 };
-// `spi`: the responder's 4-octet inbound SPI.
+// `spi`: the responder's 4-octet inbound SPI. `ke_payload_group`: as for
+// SelectIkeProposal, the group of a CREATE_CHILD_SA KE payload.
 absl::StatusOr<EspSelection> SelectEspProposal(
     absl::Span<const EspProposalConfig> local,
     absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
-    ChildSaExchange exchange);
+    ChildSaExchange exchange,
+    std::optional<wire::KeyExchangeGroup> ke_payload_group = std::nullopt);
 
 // ---- Initiator: check the answer
 // -----------------------------------------------

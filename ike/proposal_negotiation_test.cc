@@ -330,6 +330,44 @@ TEST(ProposalNegotiationTest, InitiatorRejectsAnswersItDidNotOffer) {
                          {"8-octet SPI"});
 }
 
+TEST(ProposalNegotiationTest, KePayloadGroupIsPreferredWithinTheProposal) {
+  IkeProposalConfig two_groups = SeedProposal();
+  two_groups.groups = {KeyExchangeGroup::kEcp256, KeyExchangeGroup::kEcp384};
+  auto offered = IkeProposalsToWire({two_groups}, kNoSpi);
+  ASSERT_TRUE(offered.ok());
+  // Without a hint: the initiator's first group.
+  auto selection = SelectIkeProposal({two_groups}, *offered, kNoSpi);
+  ASSERT_TRUE(selection.ok());
+  EXPECT_EQ(selection->suite.group, KeyExchangeGroup::kEcp256);
+  // The KE payload carries group 20, which both accept: no round trip.
+  selection = SelectIkeProposal({two_groups}, *offered, kNoSpi,
+                                wire::KeyExchangeGroup::kEcp384);
+  ASSERT_TRUE(selection.ok());
+  EXPECT_EQ(selection->suite.group, KeyExchangeGroup::kEcp384);
+  EXPECT_TRUE(CheckKeyExchangeGroup(selection->suite.group,
+                                    wire::KeyExchangeGroup::kEcp384)
+                  .ok());
+  // A KE payload group the responder does not accept changes nothing.
+  selection = SelectIkeProposal({SeedProposal()}, *offered, kNoSpi,
+                                wire::KeyExchangeGroup::kEcp256);
+  ASSERT_TRUE(selection.ok());
+  EXPECT_EQ(selection->suite.group, KeyExchangeGroup::kEcp384);
+  EXPECT_FALSE(CheckKeyExchangeGroup(selection->suite.group,
+                                     wire::KeyExchangeGroup::kEcp256)
+                   .ok());
+  // Same for a CREATE_CHILD_SA with PFS.
+  EspProposalConfig esp = SeedTransformSet();
+  esp.pfs_groups = {KeyExchangeGroup::kEcp256, KeyExchangeGroup::kEcp521};
+  auto esp_offer = EspProposalsToWire({esp}, kInitiatorEspSpi,
+                                      ChildSaExchange::kCreateChildSa);
+  ASSERT_TRUE(esp_offer.ok());
+  auto esp_selection = SelectEspProposal({esp}, *esp_offer, kResponderEspSpi,
+                                         ChildSaExchange::kCreateChildSa,
+                                         wire::KeyExchangeGroup::kEcp521);
+  ASSERT_TRUE(esp_selection.ok());
+  EXPECT_EQ(esp_selection->suite.pfs_group, KeyExchangeGroup::kEcp521);
+}
+
 TEST(ProposalNegotiationTest, InvalidKePayload) {
   absl::Status status = CheckKeyExchangeGroup(KeyExchangeGroup::kEcp384,
                                               wire::KeyExchangeGroup::kEcp256);
