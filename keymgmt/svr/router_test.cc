@@ -89,7 +89,7 @@ TEST(SvrRouterTest, ShowOutputsFollowTheSeedLayout) {
         "Key Manager State: Active Leader\n", "Rekey Index: 1\n",
         "Key Change Count: 1\n", "Config Key Change Count: 0\n",
         "Key Change Error: none\n", "Metadata Rekey Index: 1\n",
-        "Next Rekey: 23 hrs 59 min", "Metadata Next Rekey: 23 hrs 59 min"}) {
+        "\nNext Rekey: 24 hrs 0 min", "Metadata Next Rekey: 23 hrs 59 min"}) {
     EXPECT_TRUE(absl::StrContains(status, line)) << line << "\n" << status;
   }
   std::string table = ShowSecurityAssociations(r, "", false, now);
@@ -104,7 +104,7 @@ TEST(SvrRouterTest, ShowOutputsFollowTheSeedLayout) {
   for (const char* line :
        {"Retrieving security associations...\n", "Peer Name: branch\n",
         "State: UP\n", "Peer Certificate: Valid\n", "Public Key: Valid\n",
-        "Local salt: ", ", Remote salt: ", "Peer Key Rekey In: 23 hrs",
+        "Local salt: ", ", Remote salt: ", "Peer Key Rekey In: 24 hrs 0 min",
         "Peer Rekey Count: 1\n", "Metadata Key Rekey In: 23 hrs",
         "Local Metadata Key Index: 1 (1), Remote Metadata Key Index: 1 (1)"}) {
     EXPECT_TRUE(absl::StrContains(detail, line)) << line << "\n" << detail;
