@@ -1,6 +1,8 @@
 #include "ipsec/policy_database.h"
 
 #include <algorithm>
+#include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -67,7 +69,7 @@ size_t PolicyDatabase::Find(PolicyId id) const {
 
 absl::Status PolicyDatabase::Add(Policy policy, size_t index) {
   if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<RwLock> lock(mu_);
   if (Find(policy.id) != kNotFound) {
     return absl::AlreadyExistsError(
         absl::StrCat("policy ", policy.id, ": already present"));
@@ -80,7 +82,7 @@ absl::Status PolicyDatabase::Add(Policy policy, size_t index) {
 
 absl::Status PolicyDatabase::Replace(Policy policy) {
   if (absl::Status s = ValidatePolicy(policy); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<RwLock> lock(mu_);
   size_t index = Find(policy.id);
   if (index == kNotFound) return NotFound(policy.id);
   policies_[index] = std::move(policy);
@@ -88,7 +90,7 @@ absl::Status PolicyDatabase::Replace(Policy policy) {
 }
 
 absl::Status PolicyDatabase::Remove(PolicyId id) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<RwLock> lock(mu_);
   size_t index = Find(id);
   if (index == kNotFound) return NotFound(id);
   policies_.erase(policies_.begin() + static_cast<ptrdiff_t>(index));
@@ -96,7 +98,7 @@ absl::Status PolicyDatabase::Remove(PolicyId id) {
 }
 
 absl::Status PolicyDatabase::Move(PolicyId id, size_t index) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<RwLock> lock(mu_);
   size_t from = Find(id);
   if (from == kNotFound) return NotFound(id);
   Policy policy = std::move(policies_[from]);
@@ -109,7 +111,7 @@ absl::Status PolicyDatabase::Move(PolicyId id, size_t index) {
 
 std::optional<PolicyDecision> PolicyDatabase::Lookup(const FiveTuple& packet,
                                                      bool outbound) const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock<RwLock> lock(mu_);
   for (const Policy& policy : policies_) {
     if (SelectorsMatch(policy.local, policy.remote, packet, outbound)) {
       return PolicyDecision{policy.id, policy.action};
@@ -130,7 +132,7 @@ std::optional<PolicyDecision> PolicyDatabase::LookupInbound(
 
 bool PolicyDatabase::InboundAllowedBy(PolicyId id,
                                       const FiveTuple& packet) const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock<RwLock> lock(mu_);
   size_t index = Find(id);
   if (index == kNotFound) return false;
   const Policy& policy = policies_[index];
@@ -140,12 +142,12 @@ bool PolicyDatabase::InboundAllowedBy(PolicyId id,
 }
 
 size_t PolicyDatabase::size() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock<RwLock> lock(mu_);
   return policies_.size();
 }
 
 std::vector<Policy> PolicyDatabase::List() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock<RwLock> lock(mu_);
   return policies_;
 }
 

@@ -7,7 +7,8 @@
 // path of any number of threads calls Lookup (the readers).
 //
 // Concurrency: readers and writers may run on different threads. Lookups
-// take a shared (reader) lock on an absl::Mutex and scan the list; writers
+// take a shared (reader) lock on a writer-preferring RwLock (rw_lock.h) and
+// scan the list; writers
 // take the exclusive lock for the few instructions a change needs. Lookups
 // return small values (action and id), never pointers into the database, so
 // nothing a reader holds can dangle after a writer changes the list.
@@ -25,9 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "ipsec/rw_lock.h"
 #include "ipsec/traffic_selector.h"
 
 namespace cygnet::ipsec {
@@ -91,10 +91,10 @@ class PolicyDatabase {
   std::optional<PolicyDecision> Lookup(const FiveTuple& packet,
                                        bool outbound) const;
   // Index of `id` or npos.
-  size_t Find(PolicyId id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  size_t Find(PolicyId id) const;
 
-  mutable absl::Mutex mu_;
-  std::vector<Policy> policies_ ABSL_GUARDED_BY(mu_);
+  mutable RwLock mu_;
+  std::vector<Policy> policies_;
 };
 
 }  // namespace cygnet::ipsec

@@ -1,6 +1,8 @@
 #include "ipsec/sa_database.h"
 
 #include <algorithm>
+#include <mutex>
+#include <shared_mutex>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -70,7 +72,7 @@ SaDatabase::OutboundShardType& SaDatabase::OutboundShard(
 void SaDatabase::PublishOutbound(PolicyId policy,
                                  std::shared_ptr<SecurityAssociation> sa) {
   OutboundShardType& shard = OutboundShard(policy);
-  absl::MutexLock lock(&shard.mu);
+  std::unique_lock<RwLock> lock(shard.mu);
   if (sa == nullptr) {
     shard.map.erase(policy);
   } else {
@@ -93,12 +95,12 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
     return s;
   }
   const InboundKey key{sa->spi(), sa->local_address()};
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   InboundShardType& shard = InboundShard(key);
   {
     // Only writers change shard maps, and writers hold writer_mu_: a shared
     // lock is enough to read.
-    absl::ReaderMutexLock lock(&shard.mu);
+    std::shared_lock<RwLock> lock(shard.mu);
     if (auto it = shard.map.find(key); it != shard.map.end()) {
       return absl::AlreadyExistsError(absl::StrCat(
           "inbound SA ", Spi(key.spi), " to ", key.destination.ToString(),
@@ -114,7 +116,7 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
   }
   lineage.inbound.push_back(sa);
   ++inbound_count_;
-  absl::MutexLock lock(&shard.mu);
+  std::unique_lock<RwLock> lock(shard.mu);
   shard.map[key] = InboundEntry{std::move(sa), policy};
   return absl::OkStatus();
 }
@@ -125,7 +127,7 @@ absl::Status SaDatabase::AddOutbound(PolicyId policy,
       !s.ok()) {
     return s;
   }
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   Lineage& lineage = lineages_[policy];
   for (const auto& existing : lineage.outbound) {
     if (existing->spi() == sa->spi()) {
@@ -150,7 +152,7 @@ absl::Status SaDatabase::AddOutbound(PolicyId policy,
 }
 
 absl::Status SaDatabase::SwitchOutbound(PolicyId policy, uint32_t spi) {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   auto it = lineages_.find(policy);
   if (it != lineages_.end()) {
     for (const auto& sa : it->second.outbound) {
@@ -171,7 +173,7 @@ absl::Status SaDatabase::Replace(PolicyId policy,
     return absl::InvalidArgumentError(
         absl::StrCat("policy ", policy, ": SA is null"));
   }
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   auto it = lineages_.find(policy);
   if (it == lineages_.end()) {
     return absl::NotFoundError(absl::StrCat("policy ", policy, ": no SAs"));
@@ -186,7 +188,7 @@ absl::Status SaDatabase::Replace(PolicyId policy,
       }
       existing = sa;
       InboundShardType& shard = InboundShard(key);
-      absl::MutexLock lock(&shard.mu);
+      std::unique_lock<RwLock> lock(shard.mu);
       shard.map[key] = InboundEntry{std::move(sa), policy};
       return absl::OkStatus();
     }
@@ -209,11 +211,11 @@ absl::Status SaDatabase::Replace(PolicyId policy,
 absl::Status SaDatabase::RemoveInbound(uint32_t spi,
                                        const IpAddress& destination) {
   const InboundKey key{spi, destination};
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   PolicyId policy;
   {
     InboundShardType& shard = InboundShard(key);
-    absl::MutexLock lock(&shard.mu);
+    std::unique_lock<RwLock> lock(shard.mu);
     auto it = shard.map.find(key);
     if (it == shard.map.end()) {
       return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(spi), " to ",
@@ -237,7 +239,7 @@ absl::Status SaDatabase::RemoveInbound(uint32_t spi,
 }
 
 absl::Status SaDatabase::RemoveOutbound(PolicyId policy, uint32_t spi) {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   auto it = lineages_.find(policy);
   if (it == lineages_.end()) {
     return absl::NotFoundError(
@@ -268,7 +270,7 @@ absl::Status SaDatabase::RemoveOutbound(PolicyId policy, uint32_t spi) {
 }
 
 size_t SaDatabase::RemovePolicy(PolicyId policy) {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   auto it = lineages_.find(policy);
   if (it == lineages_.end()) return 0;
   Lineage lineage = std::move(it->second);
@@ -277,7 +279,7 @@ size_t SaDatabase::RemovePolicy(PolicyId policy) {
     const InboundKey key{sa->spi(), sa->local_address()};
     --inbound_count_;
     InboundShardType& shard = InboundShard(key);
-    absl::MutexLock lock(&shard.mu);
+    std::unique_lock<RwLock> lock(shard.mu);
     shard.map.erase(key);
   }
   PublishOutbound(policy, nullptr);
@@ -288,7 +290,7 @@ std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
     uint32_t spi, const IpAddress& destination) const {
   const InboundKey key{spi, destination};
   InboundShardType& shard = InboundShard(key);
-  absl::ReaderMutexLock lock(&shard.mu);
+  std::shared_lock<RwLock> lock(shard.mu);
   auto it = shard.map.find(key);
   return it == shard.map.end() ? nullptr : it->second.sa;
 }
@@ -296,18 +298,18 @@ std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
 std::shared_ptr<SecurityAssociation> SaDatabase::LookupOutbound(
     PolicyId policy) const {
   OutboundShardType& shard = OutboundShard(policy);
-  absl::ReaderMutexLock lock(&shard.mu);
+  std::shared_lock<RwLock> lock(shard.mu);
   auto it = shard.map.find(policy);
   return it == shard.map.end() ? nullptr : it->second;
 }
 
 size_t SaDatabase::inbound_size() const {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   return inbound_count_;
 }
 
 size_t SaDatabase::outbound_size() const {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   size_t count = 0;
   for (const auto& [policy, lineage] : lineages_) {
     count += lineage.outbound.size();
@@ -316,7 +318,7 @@ size_t SaDatabase::outbound_size() const {
 }
 
 std::vector<SadEntry> SaDatabase::ListPolicy(PolicyId policy) const {
-  absl::MutexLock writer(&writer_mu_);
+  std::unique_lock<RwLock> writer(writer_mu_);
   std::vector<SadEntry> out;
   auto it = lineages_.find(policy);
   if (it == lineages_.end()) return out;
@@ -332,7 +334,7 @@ std::vector<SadEntry> SaDatabase::ListPolicy(PolicyId policy) const {
 std::vector<SadEntry> SaDatabase::List() const {
   std::vector<PolicyId> policies;
   {
-    absl::MutexLock writer(&writer_mu_);
+    std::unique_lock<RwLock> writer(writer_mu_);
     for (const auto& [policy, lineage] : lineages_) policies.push_back(policy);
   }
   std::sort(policies.begin(), policies.end());
