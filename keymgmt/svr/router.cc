@@ -528,7 +528,6 @@ class SvrRouter::Impl {
     }
     peer.highest_key_id = std::max(peer.highest_key_id, id);
     ++peer.rekey_count;
-    ++rekey_index;
     ++key_changes;
     last_rekey = now;
     key_change_error.clear();
@@ -584,6 +583,7 @@ class SvrRouter::Impl {
     ex.request = std::move(*bytes);
     peer.highest_key_id = ex.id;
     peer.exchange = std::move(ex);
+    ++rekey_index;
     for (auto& [id, path] : paths) {
       if (id.peer != peer.spec.router_name || !path.up) continue;
       Send(out, id, peer.exchange->request);

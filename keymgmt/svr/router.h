@@ -195,7 +195,7 @@ struct NodeKeyStatus {
   std::string node;
   bool leader = false;
   bool enabled = true;
-  uint64_t rekey_index = 0;  // peer-key exchanges this router completed
+  uint64_t rekey_index = 0;  // peer-key exchanges this router started
   absl::Time last_rekey = absl::InfinitePast();
   absl::Time next_rekey = absl::InfiniteFuture();
   uint64_t key_change_count = 0;         // peer keys installed

@@ -140,18 +140,17 @@ std::string ShowSecurityAssociations(const SvrRouter& router,
         "============== =========== ======= =================== "
         "================ ========\n";
     out += rule;
-    out += absl::StrFormat("%-14s %-11s %-7s %-19s %-16s %-8s\n", "Peer",
+    out += absl::StrFormat("%-14s %-11s %-7s %-19s %-16s %s\n", "Peer",
                            "Peer Name", "Node", "Network Interface",
                            "Destination", "Status");
     out += rule;
     for (const PeerStatus& p : peers) {
       if (!peer.empty() && p.name != peer) continue;
       for (const PathStatus& path : p.paths) {
-        out +=
-            absl::StrFormat("%-14s %-11s %-7s %-19s %-16s %-8s\n",
-                            PeerId(p.peering_common_name), p.name, path.id.node,
-                            path.id.interface, path.id.destination,
-                            path.in_service ? "up" : "down");
+        out += absl::StrFormat(
+            "%-14s %-11s %-7s %-19s %-16s %s\n", PeerId(p.peering_common_name),
+            p.name, path.id.node, path.id.interface, path.id.destination,
+            path.in_service ? "up" : "down");
       }
     }
     return out;

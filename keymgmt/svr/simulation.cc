@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
           .SetValidity(start + r.not_before, start + r.not_after);
       auto cert = b.Issue(key->public_key(), *ca_cert, *ca_key);
       if (!cert.ok()) return cert.status();
+      sim->serials_[r.name] = serial;
       identity = MakeIdentity(r.peering_common_name, std::move(*key),
                               {std::move(*cert)});
       validator = CertificateValidator({*ca_cert}, {});
@@ -90,6 +91,8 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
     if (!router.ok()) return router.status();
     sim->routers_[r.name] = std::move(*router);
   }
+  sim->ca_key_ = std::move(ca_key);
+  sim->ca_cert_ = std::move(ca_cert);
   // Paths.
   int link_number = 0;
   for (const Link& l : links) {
@@ -260,6 +263,23 @@ bool SvrSimulation::RunUntilConverged(absl::Duration limit) {
     Step(std::min(end, now_ + absl::Seconds(1)));
   }
   return AllPathsInService();
+}
+
+absl::Status SvrSimulation::Revoke(const std::string& router) {
+  if (!ca_key_ || serials_.count(router) == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("router '", router, "' has no CA-issued certificate"));
+  }
+  revoked_.push_back(serials_[router]);
+  crypto::CrlBuilder b;
+  for (uint64_t serial : revoked_) b.Revoke(serial, now_);
+  b.SetUpdateTimes(now_, now_ + absl::Hours(24 * 30));
+  auto crl = b.Sign(*ca_cert_, *ca_key_);
+  if (!crl.ok()) return crl.status();
+  for (auto& [name, r] : routers_) {
+    if (name != router) Apply(name, r->SetCrls({*crl}, now_));
+  }
+  return absl::OkStatus();
 }
 
 int SvrSimulation::PathCount() const {

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ class SvrSimulation {
   void SetInterface(const std::string& a, const std::string& b, int index,
                     bool up);
   void SetLoss(double loss) { options_.loss = loss; }
+  // CA-issued simulations: the root CA revokes `router`'s certificate and
+  // every other router receives the new CRL (SvrRouter::SetCrls).
+  absl::Status Revoke(const std::string& router);
   // Feeds actions from a command issued on `router` (e.g. regenerate).
   void Apply(const std::string& router, std::vector<Action> actions);
 
@@ -148,6 +152,10 @@ class SvrSimulation {
   std::map<std::string, std::map<std::string, RedundantNodeKeyStore>>
       redundant_;
   std::vector<PathEnds> paths_;
+  std::optional<crypto::PrivateKey> ca_key_;
+  std::optional<crypto::Certificate> ca_cert_;
+  std::map<std::string, uint64_t> serials_;
+  std::vector<uint64_t> revoked_;
   std::map<std::string, int> link_paths_;  // "a|b" -> first index
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<Delivery>>
       queue_;

@@ -279,6 +279,40 @@ TEST(SvrSimulationTest, ExpiredCertificateFailHardRemovesPeering) {
       "State: REMOVED\n"));
 }
 
+TEST(SvrSimulationTest, RevokedCertificateIsCriticalAndFailHardRemoves) {
+  for (InvalidCertificateBehavior behavior :
+       {InvalidCertificateBehavior::kFailSoft,
+        InvalidCertificateBehavior::kFailHard}) {
+    Sim::Options o = Lossy(808);
+    o.ca_issued = true;
+    o.config.invalid_certificate_behavior = behavior;
+    auto sim = Sim::Create(
+        o,
+        {Sim::Router("hub", "hub-alias"), Sim::Router("spoke1", "spoke1-alias"),
+         Sim::Router("spoke2", "spoke2-alias")},
+        {{"hub", "spoke1", 1}, {"hub", "spoke2", 1}});
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    Sim& s = **sim;
+    ASSERT_TRUE(s.RunUntilConverged(absl::Minutes(3)));
+    ASSERT_TRUE(s.Revoke("spoke1").ok());
+    s.RunFor(absl::Minutes(1));
+    const Alarm* revoked = Find(s.alarms_raised(), AlarmSeverity::kCritical,
+                                "Peer spoke1 certificate is invalid: revoked");
+    ASSERT_NE(revoked, nullptr) << Dump(s);
+    const bool hard = behavior == InvalidCertificateBehavior::kFailHard;
+    EXPECT_EQ(s.router("hub").PeerInService("spoke1"), !hard);
+    // The other spoke is untouched either way.
+    EXPECT_TRUE(s.router("hub").PeerInService("spoke2"));
+    EXPECT_FALSE(
+        Find(s.alarms_raised(), AlarmSeverity::kCritical, "Peer spoke2"));
+  }
+  auto plain = Sim::Create(
+      Lossy(809), {Sim::Router("a", "a-alias"), Sim::Router("b", "b-alias")},
+      {{"a", "b", 1}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE((*plain)->Revoke("a").ok());  // self-signed: no CA
+}
+
 TEST(SvrSimulationTest, UnauthenticatedPeerRaisesAlarmAndNeverComesUp) {
   Sim::Options o = Lossy(707);
   o.loss = 0.0;
