@@ -356,7 +356,6 @@ struct Interface {
   std::string tunnel_source;  // an interface name or an IPv4 address
   std::optional<ipsec::IpAddress> tunnel_destination;
   std::string tunnel_protection_profile;
-  std::string description;
   int line = 0;
 
   // A VTI: the name says tunnel or any tunnel command is present.

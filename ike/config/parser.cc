@@ -58,7 +58,12 @@ bool StripPrompt(absl::string_view line, absl::string_view* rest, bool* exec) {
     size_t close = line.find(')', j);
     if (close == absl::string_view::npos) return false;
     size_t after = close + 1;
-    if (after < line.size() && line[after] == '#') ++after;
+    bool hash = after < line.size() && line[after] == '#';
+    // "Router(config-x)keyring k1" (seed 001) has no '#'; with a space
+    // between host and "(config" the '#' is required, so that a command
+    // whose second word starts with "(config" is not taken for a prompt.
+    if (!hash && j != host_end) return false;
+    if (hash) ++after;
     *rest = line.substr(after);
     *exec = false;
     return true;
@@ -123,6 +128,27 @@ absl::Status Extra(Tokens t, size_t i) {
 
 absl::Status ExpectEnd(Tokens t, size_t i) {
   if (i < t.size()) return Extra(t, i);
+  return absl::OkStatus();
+}
+
+// Object names and references: letters, digits and _ . : / @ + -, as every
+// name in the seeds is. Keeps rendered configurations unambiguous (no name
+// can look like a prompt, a comment or an annotation).
+absl::Status CheckName(absl::string_view name) {
+  for (char c : name) {
+    bool ok = absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+              c == '.' || c == ':' || c == '/' || c == '@' || c == '+' ||
+              c == '-';
+    if (!ok) {
+      return Invalid(absl::StrCat("name '", name,
+                                  "' has characters outside "
+                                  "[A-Za-z0-9_.:/@+-]"));
+    }
+  }
+  if (name.size() > 128) {
+    return Invalid(absl::StrCat("name '", name.substr(0, 16),
+                                "...' is longer than 128 characters"));
+  }
   return absl::OkStatus();
 }
 
@@ -356,6 +382,20 @@ class Parser {
       }
       return absl::Status(status.code(), message);
     }
+    // An unnamed profile (seed 001's "ipsec profile set ...") whose every
+    // line failed in lenient mode configures nothing: drop it.
+    std::vector<IpsecProfile>& profiles = config().ipsec_profiles;
+    profiles.erase(std::remove_if(profiles.begin(), profiles.end(),
+                                  [](const IpsecProfile& p) {
+                                    return p.name.empty() &&
+                                           p.ikev2_profile.empty() &&
+                                           p.isakmp_profile.empty() &&
+                                           p.transform_sets.empty() &&
+                                           !p.pfs_group &&
+                                           !p.lifetime_seconds &&
+                                           !p.responder_only && !p.replay;
+                                  }),
+                   profiles.end());
     return std::move(result_);
   }
 
@@ -462,12 +502,18 @@ class Parser {
     if (k == "ikev2") return Ikev2(t, 1);
     if (k == "keyring") {
       if (t.size() < 2) return Missing("keyring name", "keyring");
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       size_t index = FindOrAdd(config().keyrings, t[1], line_);
+      if (config().keyrings[index].kind != Keyring::Kind::kIkev2) {
+        return Invalid(
+            absl::StrCat("keyring '", t[1], "' is already a crypto keyring"));
+      }
       return Open({Kind::kKeyring, index, 0}, t, 2);
     }
     if (k == "ipsec") return Ipsec(t, 1);
     if (k == "interface") {
       if (t.size() < 2) return Missing("interface name", "interface");
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       size_t index = config().interfaces.size();
       for (size_t i = 0; i < config().interfaces.size(); ++i) {
         if (absl::EqualsIgnoreCase(config().interfaces[i].name, t[1])) {
@@ -488,6 +534,7 @@ class Parser {
                             : Unknown(t[1], "sks");
       }
       if (t.size() < 3) return Missing("sks profile name", "sks profile");
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
       size_t index = FindOrAdd(config().sks_profiles, t[2], line_);
       SksProfile& profile = config().sks_profiles[index];
       size_t i = 3;
@@ -507,6 +554,7 @@ class Parser {
       absl::StatusOr<Ipv4Prefix> prefix = ParsePrefix(t, i, "ip route");
       if (!prefix.ok()) return prefix.status();
       if (i >= t.size()) return Missing("next hop", "ip route");
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
       config().routes.push_back({*prefix, std::string(t[i]), line_});
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 1));
       return Done();
@@ -545,7 +593,14 @@ class Parser {
     if (k == "ipsec") return Ipsec(t, 2);
     if (k == "keyring") {
       if (t.size() < 3) return Missing("keyring name", "crypto keyring");
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
+      size_t count = config().keyrings.size();
       size_t index = FindOrAdd(config().keyrings, t[2], line_);
+      if (index < count &&
+          config().keyrings[index].kind != Keyring::Kind::kIsakmp) {
+        return Invalid(
+            absl::StrCat("keyring '", t[2], "' is already an ikev2 keyring"));
+      }
       config().keyrings[index].kind = Keyring::Kind::kIsakmp;
       return Open({Kind::kIsakmpKeyring, index, 0}, t, 3);
     }
@@ -572,6 +627,7 @@ class Parser {
       if (t[2] == "profile") {
         if (t.size() < 4)
           return Missing("profile name", "crypto isakmp profile");
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[3]));
         size_t index = FindOrAdd(config().isakmp_profiles, t[3], line_);
         return Open({Kind::kIsakmpProfile, index, 0}, t, 4);
       }
@@ -588,6 +644,7 @@ class Parser {
       if (t[2] == "trustpoint") {
         if (t.size() < 4)
           return Missing("trustpoint name", "crypto pki trustpoint");
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[3]));
         size_t index = FindOrAdd(config().trustpoints, t[3], line_);
         return Open({Kind::kTrustpoint, index, 0}, t, 4);
       }
@@ -602,6 +659,7 @@ class Parser {
           sequence = *parsed;
           RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 6));
         }
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[4]));
         size_t index = FindOrAdd(config().certificate_maps, t[4], line_);
         config().certificate_maps[index].sequence = sequence;
         return Open({Kind::kCertificateMap, index, 0}, t, 6);
@@ -623,6 +681,7 @@ class Parser {
     }
     if (i + 1 >= t.size()) return Missing(absl::StrCat(k, " name"), k);
     absl::string_view name = t[i + 1];
+    RETURN_IF_ERROR_OUTCOME(CheckName(name));
     if (k == "proposal") {
       size_t index = FindOrAdd(config().proposals, name, line_);
       return Open({Kind::kProposal, index, 0}, t, i + 2);
@@ -637,6 +696,10 @@ class Parser {
     }
     if (k == "keyring") {
       size_t index = FindOrAdd(config().keyrings, name, line_);
+      if (config().keyrings[index].kind != Keyring::Kind::kIkev2) {
+        return Invalid(
+            absl::StrCat("keyring '", name, "' is already a crypto keyring"));
+      }
       return Open({Kind::kKeyring, index, 0}, t, i + 2);
     }
     return Unknown(k, "ikev2");
@@ -661,6 +724,7 @@ class Parser {
     }
     if (i + 1 >= t.size()) return Missing(absl::StrCat(k, " name"), k);
     absl::string_view name = t[i + 1];
+    RETURN_IF_ERROR_OUTCOME(CheckName(name));
     if (k == "transform-set") {
       size_t index = FindOrAdd(config().transform_sets, name, line_);
       return Open({Kind::kTransformSet, index, 0}, t, i + 2);
@@ -791,6 +855,7 @@ class Parser {
     if (k == "proposal") {
       if (t.size() < 2) return Missing("proposal name", k);
       for (size_t i = 1; i < t.size(); ++i) {
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
         AppendUnique(policy.proposals, std::string(t[i]));
       }
       return Done();
@@ -811,6 +876,7 @@ class Parser {
       }
       if (t[1] == "fvrf") {
         if (t.size() < 3) return Missing("vrf name or 'any'", "fvrf");
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
         policy.match_fvrf = std::string(t[2]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         return Done();
@@ -882,6 +948,7 @@ class Parser {
     }
     if (peer == keyring.peers.size()) {
       KeyringPeer entry;
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       entry.name = std::string(t[1]);
       entry.line = line_;
       keyring.peers.push_back(std::move(entry));
@@ -987,6 +1054,7 @@ class Parser {
                                : Unknown(t[i], "ppk manual");
         }
         if (i + 1 >= t.size()) return Missing("PPK id", "id");
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[i + 1]));
         ppk.id = std::string(t[i + 1]);
         i += 2;
         if (i >= t.size() || t[i] != "key") {
@@ -1000,6 +1068,7 @@ class Parser {
       } else if (t[1] == "dynamic") {
         ppk.kind = PpkConfig::Kind::kDynamic;
         if (i >= t.size()) return Missing("sks profile name", "dynamic");
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
         ppk.sks_profile = std::string(t[i]);
         ++i;
       } else {
@@ -1116,11 +1185,13 @@ class Parser {
     if (k == "keyring") {
       if (t.size() < 2) return Missing("keyring name", k);
       if ((t[1] == "ppk" || t[1] == "local") && t.size() >= 3) {
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
         (t[1] == "ppk" ? profile.ppk_keyring : profile.keyring) =
             std::string(t[2]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         return Done();
       }
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       profile.keyring = std::string(t[1]);
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
       return Done();
@@ -1173,6 +1244,7 @@ class Parser {
       }
       if (t[1] == "fvrf" || t[1] == "certificate") {
         if (t.size() < 3) return Missing("name", t[1]);
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
         (t[1] == "fvrf" ? profile.match_fvrf : profile.match_certificate) =
             std::string(t[2]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
@@ -1207,6 +1279,7 @@ class Parser {
       if (t.size() != 3 || t[1] != "trustpoint") {
         return Invalid("expected 'pki trustpoint NAME'");
       }
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
       profile.pki_trustpoint = std::string(t[2]);
       return Done();
     }
@@ -1224,6 +1297,7 @@ class Parser {
     absl::string_view k = t[0];
     if (k == "keyring") {
       if (t.size() != 2) return t.size() < 2 ? Missing("name", k) : Extra(t, 2);
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       profile.keyring = std::string(t[1]);
       return Done();
     }
@@ -1277,6 +1351,7 @@ class Parser {
         (k == "ikev2" && t.size() >= 3 && t[2] == "profile")) {
       if (k == "ikev2") ++i;
       if (i >= t.size()) return Missing("profile name", t[i - 1]);
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
       (k == "isakmp-profile" ? profile.isakmp_profile : profile.ikev2_profile) =
           std::string(t[i]);
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 1));
@@ -1285,6 +1360,7 @@ class Parser {
     if (k == "transform-set") {
       if (t.size() < 3) return Missing("transform-set name", k);
       for (size_t j = 2; j < t.size(); ++j) {
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[j]));
         AppendUnique(profile.transform_sets, std::string(t[j]));
       }
       return Done();
@@ -1357,6 +1433,7 @@ class Parser {
         if (t.size() != 3) {
           return t.size() < 3 ? Missing("source", "source") : Extra(t, 3);
         }
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
         interface.tunnel_source = std::string(t[2]);
         return Done();
       }
@@ -1373,6 +1450,7 @@ class Parser {
         if (t.size() < 5 || t[2] != "ipsec" || t[3] != "profile") {
           return Invalid("expected 'tunnel protection ipsec profile NAME'");
         }
+        RETURN_IF_ERROR_OUTCOME(CheckName(t[4]));
         interface.tunnel_protection_profile = std::string(t[4]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 5));
         return Done();
@@ -1381,10 +1459,7 @@ class Parser {
                                   "' in interface tunnel (expected mode, "
                                   "source, destination or protection)"));
     }
-    if (k == "description") {
-      interface.description = RestOfLine(t, 1);
-      return Done();
-    }
+    if (k == "description") return Done();  // free text, not kept
     return NotMine();
   }
 
@@ -1401,6 +1476,7 @@ class Parser {
     }
     if (k == "vrf") {
       if (t.size() != 2) return t.size() < 2 ? Missing("name", k) : Extra(t, 2);
+      RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
       trustpoint.vrf = std::string(t[1]);
       return Done();
     }

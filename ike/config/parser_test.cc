@@ -491,5 +491,29 @@ TEST(ParserTest, CrlfAndTabsAreWhitespace) {
             std::vector<IkeEncryption>{IkeEncryption::kAesCbc128});
 }
 
+
+TEST(ParserTest, NamesAreRestrictedAndKeyringKindsDoNotMix) {
+  EXPECT_EQ(ErrorOf("ikev2 proposal P(1) prf sha1\n"),
+            "line 1: name 'P(1)' has characters outside [A-Za-z0-9_.:/@+-]");
+  EXPECT_EQ(ErrorOf("ikev2 profile p keyring k#1\n"),
+            "line 1: name 'k#1' has characters outside [A-Za-z0-9_.:/@+-]");
+  EXPECT_EQ(ErrorOf("crypto keyring k\nkeyring k\n"),
+            "line 2: keyring 'k' is already a crypto keyring");
+  EXPECT_EQ(ErrorOf("keyring k\ncrypto keyring k\n"),
+            "line 2: keyring 'k' is already an ikev2 keyring");
+  // A second word that merely looks like a prompt is not one: with a space
+  // before "(config" the prompt needs its '#'.
+  EXPECT_EQ(ErrorOf("description (config)x\nbogus\n"),
+            "line 1: unknown keyword 'description' in global configuration");
+  // The unnamed profile of a failed "ipsec profile set" line is dropped.
+  ParseOptions lenient;
+  lenient.lenient = true;
+  absl::StatusOr<ParseResult> result =
+      ParseConfig("ipsec profile set pfs group77\n", lenient);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->config.ipsec_profiles.empty());
+  EXPECT_EQ(result->warnings.size(), 2u);
+}
+
 }  // namespace
 }  // namespace cygnet::ike::config
