@@ -5,7 +5,10 @@
 //   * whatever strict mode accepts, lenient mode accepts with the same
 //     warnings;
 //   * lookups on any parsed keyring answer OK, kNotFound or
-//     kFailedPrecondition.
+//     kFailedPrecondition;
+//   * rendering is a fixed point: the rendered text parses strictly and
+//     renders to the same text (skipped when the input carries its own
+//     `key config-key`, which the rendering never shows).
 // The master key is the one the type 6 pinned vectors use, so corpus entries
 // with `pre-shared-key 6 C6...` reach the decrypt-success path.
 #include <cstddef>
@@ -17,6 +20,7 @@
 #include "crypto/secret_bytes.h"
 #include "ike/config/identity.h"
 #include "ike/config/parser.h"
+#include "ike/config/render.h"
 #include "ike/config/validator.h"
 #include "ipsec/ip_address.h"
 
@@ -88,6 +92,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const auto& policy : config.policies) {
     (void)config.EffectiveProposals(policy);
+  }
+  (void)cygnet::ike::config::RenderRunningConfig(config);
+  if (!config.global.config_key_present) {
+    cygnet::ike::config::RenderOptions render;
+    render.include_clear_secrets = true;
+    std::string rendered =
+        cygnet::ike::config::RenderRunningConfig(config, render);
+    auto again = ParseConfig(rendered, strict_options);
+    Require(again.ok());
+    Require(cygnet::ike::config::RenderRunningConfig(again->config, render) ==
+            rendered);
   }
   return 0;
 }
