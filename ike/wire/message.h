@@ -38,9 +38,8 @@
 
 namespace cygnet::ike::wire {
 
-// Largest IKE message accepted or produced: the IKE header's length must fit
-// a UDP datagram (65535 - 8 UDP header bytes rounds down further per IP
-// version; the codec only needs an upper bound).
+// Largest IKE message accepted or produced. A UDP payload is always smaller,
+// so this bounds Decode's input and everything it allocates.
 constexpr size_t kMaxMessageSize = 65535;
 // Payloads in one chain (the outer message, or the plaintext of one SK). A
 // large IKE_AUTH (IDi, CERT x4, CERTREQ, IDr, AUTH, CP, SA, TSi, TSr, a dozen

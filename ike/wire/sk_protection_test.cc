@@ -283,6 +283,34 @@ TEST(SkCipherTest, InnerDecodeErrorsNameTheInnerPayload) {
               HasSubstr("SK inner: payload 1 (Nonce)"));
 }
 
+TEST(SkCipherTest, CriticalUnknownInnerPayloadCarriesItsNotify) {
+  const SkCipher cipher =
+      MakeCipher({EncryptionId::kAesCbc, 128, IntegrityId::kHmacSha1_96});
+  crypto::DeterministicRandom random(13);
+  std::vector<Payload> inner = testing::IkeAuthResponseInner();
+  inner.insert(inner.begin() + 1,
+               Payload{static_cast<PayloadType>(250), true, Unknown{{1, 2}}});
+  auto bytes = cipher.Protect(testing::IkeAuthHeader(true), inner, random);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  auto opened = cipher.Unprotect(*bytes);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_THAT(std::string(opened.status().message()),
+              HasSubstr("SK inner: payload 2 (UNKNOWN(250)): unsupported "
+                        "payload marked critical"));
+  auto notify = NotifyForError(opened.status());
+  ASSERT_TRUE(notify.has_value());
+  EXPECT_EQ(notify->type, NotifyType::kUnsupportedCriticalPayload);
+  EXPECT_EQ(notify->data, Bytes{250});
+
+  // Not critical: skipped over, kept, and the rest decodes.
+  inner[1].critical = false;
+  bytes = cipher.Protect(testing::IkeAuthHeader(true), inner, random);
+  ASSERT_TRUE(bytes.ok());
+  opened = cipher.Unprotect(*bytes);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->payloads, inner);
+}
+
 TEST(SkCipherTest, UnprotectNeedsTheRightPayload) {
   const SkCipher cipher =
       MakeCipher({EncryptionId::kAesGcm16, 128, IntegrityId::kNone});
