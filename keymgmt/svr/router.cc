@@ -123,7 +123,8 @@ struct SvrRouter::Peer {
     absl::Time usable_from;
   };
   std::vector<PeerKey> peer_keys;
-  uint32_t highest_key_id = 0;
+  uint32_t highest_key_id = 0;    // highest id seen or used
+  uint32_t installed_key_id = 0;  // highest id installed (stale below)
   // Our outstanding KEY_REQUEST.
   struct Exchange {
     uint32_t id = 0;
@@ -148,9 +149,10 @@ struct SvrRouter::Peer {
   absl::Time next_rekey = absl::InfiniteFuture();
   uint64_t rekey_count = 0;
 
+  // Newest first: after a peer restart ids start again at 1.
   const PeerKey* FindKey(uint32_t id) const {
-    for (const PeerKey& k : peer_keys) {
-      if (k.id == id) return &k;
+    for (auto it = peer_keys.rbegin(); it != peer_keys.rend(); ++it) {
+      if (it->id == id) return &*it;
     }
     return nullptr;
   }
@@ -527,6 +529,7 @@ class SvrRouter::Impl {
       peer.peer_keys.erase(peer.peer_keys.begin());
     }
     peer.highest_key_id = std::max(peer.highest_key_id, id);
+    peer.installed_key_id = std::max(peer.installed_key_id, id);
     ++peer.rekey_count;
     ++key_changes;
     last_rekey = now;
@@ -728,6 +731,26 @@ class SvrRouter::Impl {
           ++c.bfd_authentication_failed;
           return;
         }
+        if (!peer.peer_salt.empty() && m.salt != peer.peer_salt) {
+          // A new salt means the peer restarted (or re-salted): it needs our
+          // certificate, salt and metadata key again on every path.
+          // Its old metadata keys and exchange state are gone with it; key
+          // ids start again (they are unique per salt pair, and the salts
+          // are in every signed transcript and in the peer-key KDF).
+          for (auto& [id, p] : paths) {
+            if (id.peer != path.id.peer) continue;
+            p.cert_ack = p.salt_ack = p.key_ack = p.key_rec = false;
+            p.next_send = now;
+          }
+          peer.local_salt_acked = false;
+          peer.metadata_keys.clear();
+          peer.exchange.reset();
+          peer.response_id = 0;
+          peer.response.clear();
+          peer.response_request_public.clear();
+          peer.highest_key_id = 0;
+          peer.installed_key_id = 0;
+        }
         peer.peer_salt = m.salt;
         path.salt_rec = true;
         Progress(path, now);
@@ -858,8 +881,9 @@ class SvrRouter::Impl {
       Send(out, path.id, peer.response);
       return;
     }
-    if (m.key_id <= peer.highest_key_id &&
-        !(peer.exchange && m.key_id == peer.exchange->id)) {
+    // Requests for ids at or below an installed key are replays. A request
+    // colliding with ours may carry any newer id.
+    if (m.key_id <= peer.installed_key_id) {
       ++c.bfd_stale;
       return;
     }
@@ -961,13 +985,13 @@ class SvrRouter::Impl {
     AfterNewPeerKey(out, peer, now);
   }
 
-  // After the first peer key, push our metadata key on every path.
+  // After the first peer key, push our metadata key on every path. After a
+  // rekey, push it again (under the key the peer certainly has) so that a
+  // peer that restarted learns it; the acks confirm the new key works.
   void AfterNewPeerKey(std::vector<Action>& out, Peer& peer, absl::Time now) {
-    if (peer.peer_keys.size() != 1) return;
     for (auto& [id, path] : paths) {
-      if (id.peer != peer.spec.router_name || !path.up || path.key_ack) {
-        continue;
-      }
+      if (id.peer != peer.spec.router_name || !path.up) continue;
+      path.key_ack = false;
       Send(out, id, MetadataKeyMessage(peer, now));
       if (!path.outstanding) {
         path.outstanding = true;
@@ -1012,6 +1036,12 @@ class SvrRouter::Impl {
             absl::StrCat("peer ", name, ": no key response within ",
                          cfg().peer_key_timeout_seconds, " s");
         peer.exchange.reset();
+        // The salts may disagree (a lost or replayed SALT): exchange them
+        // again before the next attempt.
+        peer.local_salt_acked = false;
+        for (auto& [id, path] : paths) {
+          if (id.peer == name) path.salt_ack = false;
+        }
         StartExchange(out, peer, now);
       }
     }

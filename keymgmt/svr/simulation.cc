@@ -86,6 +86,9 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
       if (!store.ok()) return store.status();
       sim->redundant_[r.name].emplace(r.nodes[i], std::move(*store));
     }
+    sim->identities_.emplace(r.name, *identity);
+    sim->router_options_[r.name] = ro;
+    sim->validators_[r.name] = validator;
     auto router = SvrRouter::Create(std::move(ro), std::move(*identity),
                                     std::move(validator), *rnd, start);
     if (!router.ok()) return router.status();
@@ -263,6 +266,26 @@ bool SvrSimulation::RunUntilConverged(absl::Duration limit) {
     Step(std::min(end, now_ + absl::Seconds(1)));
   }
   return AllPathsInService();
+}
+
+absl::Status SvrSimulation::RestartRouter(const std::string& router) {
+  auto it = routers_.find(router);
+  if (it == routers_.end()) {
+    return absl::NotFoundError(absl::StrCat("router '", router, "'"));
+  }
+  auto fresh = SvrRouter::Create(router_options_.at(router),
+                                 identities_.at(router), validators_.at(router),
+                                 *router_random_.at(router), now_);
+  if (!fresh.ok()) return fresh.status();
+  it->second = std::move(*fresh);
+  log_.push_back(absl::StrCat(
+      absl::FormatTime("%Y-%m-%d %H:%M:%S", now_, absl::UTCTimeZone()), " ",
+      router, ": restarted"));
+  for (const PathEnds& p : paths_) {
+    if (p.a == router) Apply(router, it->second->AddPath(p.at_a, now_));
+    if (p.b == router) Apply(router, it->second->AddPath(p.at_b, now_));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SvrSimulation::Revoke(const std::string& router) {

@@ -90,6 +90,9 @@ class SvrSimulation {
   void SetInterface(const std::string& a, const std::string& b, int index,
                     bool up);
   void SetLoss(double loss) { options_.loss = loss; }
+  // Replaces `router`'s engine by a fresh one with the same identity and
+  // configuration (a reboot: every key and salt is new), re-adding its paths.
+  absl::Status RestartRouter(const std::string& router);
   // CA-issued simulations: the root CA revokes `router`'s certificate and
   // every other router receives the new CRL (SvrRouter::SetCrls).
   absl::Status Revoke(const std::string& router);
@@ -152,6 +155,9 @@ class SvrSimulation {
   std::map<std::string, std::map<std::string, RedundantNodeKeyStore>>
       redundant_;
   std::vector<PathEnds> paths_;
+  std::map<std::string, RouterIdentity> identities_;
+  std::map<std::string, RouterOptions> router_options_;
+  std::map<std::string, CertificateValidator> validators_;
   std::optional<crypto::PrivateKey> ca_key_;
   std::optional<crypto::Certificate> ca_cert_;
   std::map<std::string, uint64_t> serials_;

@@ -163,6 +163,31 @@ TEST(SvrSimulationTest, TimeoutTakesPathOutOfServiceAndRetriesBringItBack) {
   EXPECT_TRUE(logged) << Dump(s);
 }
 
+TEST(SvrSimulationTest, RestartedSpokeReconvergesAndTrafficResumes) {
+  auto sim = Sim::Create(
+      Lossy(909),
+      {Sim::Router("hub", "hub-alias"), Sim::Router("spoke1", "spoke1-alias"),
+       Sim::Router("spoke2", "spoke2-alias")},
+      {{"hub", "spoke1", 2}, {"hub", "spoke2", 1}});
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  Sim& s = **sim;
+  ASSERT_TRUE(s.RunUntilConverged(absl::Minutes(3)));
+  int other =
+      s.AddFlow({"hub", "spoke2"}, absl::Seconds(10), absl::Minutes(10));
+  s.RunFor(absl::Minutes(20));
+  ASSERT_TRUE(s.RestartRouter("spoke1").ok());
+  // The hub still believes its old keys; the restarted spoke has none. The
+  // new salt tells the hub, which re-sends everything and re-keys.
+  EXPECT_TRUE(s.RunUntilConverged(absl::Minutes(3))) << Dump(s);
+  int flow = s.AddFlow({"spoke1", "hub"}, absl::Seconds(10), absl::Minutes(10));
+  int back = s.AddFlow({"hub", "spoke1"}, absl::Seconds(10), absl::Minutes(10));
+  s.RunFor(absl::Minutes(90));
+  ExpectClean(s.flow(flow), "spoke1->hub after restart");
+  ExpectClean(s.flow(back), "hub->spoke1 after restart");
+  ExpectClean(s.flow(other), "hub->spoke2 throughout");
+  EXPECT_TRUE(s.AllPathsInService()) << Dump(s);
+}
+
 TEST(SvrSimulationTest, PathWithoutValidKeyStaysOutOfServiceUntilAnswered) {
   Sim::Options o = Lossy(404);
   o.loss = 0.0;
