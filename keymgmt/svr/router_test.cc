@@ -290,6 +290,88 @@ TEST(SvrRouterTest, TamperedBfdMetadataIsRejectedAndCounted) {
   EXPECT_EQ(branch.Peers(sim->now())[0].remote_metadata_index, 3u);
 }
 
+TEST(SvrRouterTest, NewKeysAreUsedOnly30SecondsAfterTheyWereComputed) {
+  auto sim = TwoRouters(FastOptions(9), 1);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(sim->RunUntilConverged(absl::Minutes(1)));
+  SvrRouter& branch = sim->router("branch");
+  SvrRouter& headend = sim->router("headend");
+  const uint32_t old_id = branch.Peers(sim->now())[0].peer_key_id;
+  // Peer key: a new exchange completes within a round trip...
+  sim->Apply("branch", branch.RekeyPeer("headend", sim->now()));
+  sim->RunFor(absl::Seconds(1));
+  EXPECT_EQ(branch.Peers(sim->now())[0].peer_rekey_count, 2u);
+  EXPECT_EQ(headend.Peers(sim->now())[0].peer_rekey_count, 2u);
+  // ...but both keep sending under the old one for 30 s.
+  EXPECT_EQ(branch.Peers(sim->now())[0].peer_key_id, old_id);
+  EXPECT_EQ(headend.Peers(sim->now())[0].peer_key_id, old_id);
+  sim->RunFor(absl::Seconds(30));
+  EXPECT_EQ(branch.Peers(sim->now())[0].peer_key_id, old_id + 1);
+  EXPECT_EQ(headend.Peers(sim->now())[0].peer_key_id, old_id + 1);
+  EXPECT_EQ(branch.Peers(sim->now())[0].peer_key_fingerprint,
+            headend.Peers(sim->now())[0].peer_key_fingerprint);
+  // Metadata key: the branch receives index 2 at once but encrypts new
+  // sessions' TLVs under index 1 for 30 s more.
+  sim->Apply("headend", headend.RegenerateMetadataKey(sim->now()));
+  sim->RunFor(absl::Seconds(1));
+  EXPECT_EQ(branch.Peers(sim->now())[0].remote_metadata_index, 2u);
+  auto index_of_new_session = [&]() -> uint32_t {
+    auto id = branch.OpenSession("headend", {}, sim->now());
+    EXPECT_TRUE(id.ok());
+    auto packet = branch.SendPacket(*id, Bytes("x"), sim->now());
+    EXPECT_TRUE(packet.ok());
+    EXPECT_TRUE(headend.ReceivePacket("branch", *packet, sim->now()).ok());
+    return ParsePacket(*packet)->metadata_key_index;
+  };
+  EXPECT_EQ(index_of_new_session(), 1u);
+  sim->RunFor(absl::Seconds(30));
+  EXPECT_EQ(index_of_new_session(), 2u);
+}
+
+TEST(SvrRouterTest, PayloadKeyRekeysInsideALongSession) {
+  SvrSimulation::Options o = FastOptions(10);
+  o.config.payload_key_rekey_interval_hours = 1;
+  auto sim = TwoRouters(o, 1);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(sim->RunUntilConverged(absl::Minutes(1)));
+  SvrRouter& branch = sim->router("branch");
+  SvrRouter& headend = sim->router("headend");
+  auto id = branch.OpenSession("headend", Bytes("md"), sim->now());
+  ASSERT_TRUE(id.ok());
+  auto p1 = branch.SendPacket(*id, Bytes("a"), sim->now());
+  auto p2 = branch.SendPacket(*id, Bytes("b"), sim->now());
+  ASSERT_TRUE(p1.ok() && p2.ok());
+  EXPECT_TRUE(ParsePacket(*p1)->has_metadata);
+  EXPECT_FALSE(ParsePacket(*p2)->has_metadata);
+  ASSERT_TRUE(headend.ReceivePacket("branch", *p1, sim->now()).ok());
+  // A packet of generation 1 is held back (delayed in the network).
+  auto late = branch.SendPacket(*id, Bytes("late"), sim->now());
+  ASSERT_TRUE(late.ok());
+  // Keep the session alive (idle sessions expire after an hour).
+  sim->RunFor(absl::Minutes(30));
+  auto keepalive = branch.SendPacket(*id, Bytes("k"), sim->now());
+  ASSERT_TRUE(keepalive.ok());
+  ASSERT_TRUE(headend.ReceivePacket("branch", *keepalive, sim->now()).ok());
+  sim->RunFor(absl::Minutes(31));
+  auto p3 = branch.SendPacket(*id, Bytes("c"), sim->now());
+  auto p4 = branch.SendPacket(*id, Bytes("d"), sim->now());
+  ASSERT_TRUE(p3.ok() && p4.ok());
+  auto h3 = ParsePacket(*p3);
+  EXPECT_TRUE(h3->has_metadata);  // the new payload key travels again
+  EXPECT_EQ(h3->header.generation, 2);
+  EXPECT_EQ(ParsePacket(*p4)->header.generation, 2);
+  auto r3 = headend.ReceivePacket("branch", *p3, sim->now());
+  ASSERT_TRUE(r3.ok()) << r3.status();
+  EXPECT_EQ(r3->payload, Bytes("c"));
+  EXPECT_EQ(r3->session_metadata, Bytes("md"));
+  ASSERT_TRUE(headend.ReceivePacket("branch", *p4, sim->now()).ok());
+  // The late generation-1 packets still open (previous payload key).
+  auto r2 = headend.ReceivePacket("branch", *p2, sim->now());
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  EXPECT_EQ(r2->payload, Bytes("b"));
+  ASSERT_TRUE(headend.ReceivePacket("branch", *late, sim->now()).ok());
+}
+
 TEST(SvrRouterTest, OptionsFromConfig) {
   auto config = ParseAuthorityConfig(R"(authority
 enhanced-security-key-management true
