@@ -568,4 +568,20 @@ std::string ToString(NotifyType type) {
   return Unknown(static_cast<unsigned>(type));
 }
 
+std::string TransformIdName(TransformType type, uint16_t id) {
+  switch (type) {
+    case TransformType::kEncryption:
+      return ToString(static_cast<EncryptionId>(id));
+    case TransformType::kPseudorandomFunction:
+      return ToString(static_cast<PrfId>(id));
+    case TransformType::kIntegrity:
+      return ToString(static_cast<IntegrityId>(id));
+    case TransformType::kKeyExchange:
+      return ToString(static_cast<KeyExchangeGroup>(id));
+    case TransformType::kExtendedSequenceNumbers:
+      return ToString(static_cast<EsnId>(id));
+  }
+  return Unknown(id);
+}
+
 }  // namespace cygnet::ike::wire

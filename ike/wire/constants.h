@@ -180,6 +180,10 @@ enum class TransformAttributeType : uint16_t {
 };
 constexpr uint16_t kAttributeFormatTv = 0x8000;  // AF bit
 
+// The name of a transform ID given its type ("ENCR_AES_GCM_16",
+// "PRF_HMAC_SHA2_256", "ECP_256", ...).
+std::string TransformIdName(TransformType type, uint16_t id);
+
 enum class IdType : uint8_t {
   kIpv4Address = 1,
   kFqdn = 2,

@@ -40,6 +40,10 @@ TEST(ConstantsTest, NamesAndUnknownValues) {
   EXPECT_EQ(ToString(NotifyType::kInvalidKePayload), "INVALID_KE_PAYLOAD");
   EXPECT_EQ(ToString(static_cast<NotifyType>(40000)), "UNKNOWN(40000)");
   EXPECT_EQ(ToString(static_cast<PayloadType>(200)), "UNKNOWN(200)");
+  EXPECT_EQ(TransformIdName(TransformType::kEncryption, 20), "ENCR_AES_GCM_16");
+  EXPECT_EQ(TransformIdName(TransformType::kKeyExchange, 31), "CURVE25519");
+  EXPECT_EQ(TransformIdName(TransformType::kIntegrity, 99), "UNKNOWN(99)");
+  EXPECT_EQ(TransformIdName(static_cast<TransformType>(9), 1), "UNKNOWN(1)");
   EXPECT_TRUE(IsErrorNotify(NotifyType::kChildSaNotFound));
   EXPECT_FALSE(IsErrorNotify(NotifyType::kInitialContact));
 }

@@ -1059,6 +1059,27 @@ Bytes EncodeIdentificationBody(const Identification& id) {
   return out;
 }
 
+absl::StatusOr<absl::Span<const uint8_t>> StripNonEspMarker(
+    absl::Span<const uint8_t> udp_payload) {
+  if (udp_payload.size() < 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("UDP/4500 payload of ", udp_payload.size(),
+                     " octets is too short for the non-ESP marker"));
+  }
+  if (udp_payload[0] != 0 || udp_payload[1] != 0 || udp_payload[2] != 0 ||
+      udp_payload[3] != 0) {
+    return absl::InvalidArgumentError(
+        "UDP/4500 payload has no non-ESP marker: it is ESP, not IKE");
+  }
+  return udp_payload.subspan(4);
+}
+
+Bytes AddNonEspMarker(absl::Span<const uint8_t> message) {
+  Bytes out(4, 0);
+  out.insert(out.end(), message.begin(), message.end());
+  return out;
+}
+
 std::optional<ErrorNotify> NotifyForError(const absl::Status& status) {
   auto payload = status.GetPayload(kNotifyPayloadUrl);
   if (!payload.has_value()) return std::nullopt;

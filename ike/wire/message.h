@@ -79,6 +79,14 @@ Bytes EncodeHeader(const Header& header, PayloadType next_payload,
 // (RestOfInitIDPayload / RestOfRespIDPayload): type, 3 zero bytes, data.
 Bytes EncodeIdentificationBody(const Identification& id);
 
+// IKE over UDP port 4500 (RFC 3948) starts with four zero octets, the
+// non-ESP marker, which tells it from ESP. StripNonEspMarker returns the IKE
+// message after it, or InvalidArgument if the datagram is not IKE (an ESP
+// packet, or fewer than 4 octets). AddNonEspMarker prepends it.
+absl::StatusOr<absl::Span<const uint8_t>> StripNonEspMarker(
+    absl::Span<const uint8_t> udp_payload);
+Bytes AddNonEspMarker(absl::Span<const uint8_t> message);
+
 // The error notify that RFC 7296 associates with a Decode failure, if any.
 struct ErrorNotify {
   NotifyType type = NotifyType::kInvalidSyntax;

@@ -137,6 +137,20 @@ TEST(MessageTest, EmptyMessageRoundTrips) {
   ExpectRoundTrip(m);
 }
 
+TEST(MessageTest, NonEspMarker) {
+  auto bytes = Encode(testing::IkeSaInitRequest());
+  ASSERT_TRUE(bytes.ok());
+  const Bytes marked = AddNonEspMarker(*bytes);
+  ASSERT_EQ(marked.size(), bytes->size() + 4);
+  auto stripped = StripNonEspMarker(marked);
+  ASSERT_TRUE(stripped.ok());
+  EXPECT_TRUE(Decode(*stripped).ok());
+  // An ESP packet starts with its (non-zero) SPI.
+  EXPECT_THAT(std::string(StripNonEspMarker(*bytes).status().message()),
+              HasSubstr("it is ESP, not IKE"));
+  EXPECT_FALSE(StripNonEspMarker(Bytes{0, 0, 0}).ok());
+}
+
 TEST(MessageTest, IdentificationBodyForAuth) {
   EXPECT_EQ(crypto::HexEncode(EncodeIdentificationBody(
                 {IdType::kIpv4Address, Bytes{192, 0, 2, 1}})),

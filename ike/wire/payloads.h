@@ -397,6 +397,25 @@ struct Header {
   bool operator!=(const Header& o) const { return !(*this == o); }
 };
 
+// First payload of `type` in a chain (e.g. OpenedMessage::payloads), or
+// nullptr.
+inline const Payload* FindPayload(const std::vector<Payload>& payloads,
+                                  PayloadType type) {
+  for (const Payload& p : payloads) {
+    if (p.type == type) return &p;
+  }
+  return nullptr;
+}
+// First Notify of `type` in a chain, or nullptr.
+inline const Notify* FindNotify(const std::vector<Payload>& payloads,
+                                NotifyType type) {
+  for (const Payload& p : payloads) {
+    const Notify* n = p.As<Notify>();
+    if (n != nullptr && n->type == type) return n;
+  }
+  return nullptr;
+}
+
 struct Message {
   Header header;
   // In wire order. An SK or SKF payload, when present, is the last one.
@@ -404,18 +423,11 @@ struct Message {
 
   // First payload of `type`, or nullptr.
   const Payload* Find(PayloadType type) const {
-    for (const Payload& p : payloads) {
-      if (p.type == type) return &p;
-    }
-    return nullptr;
+    return FindPayload(payloads, type);
   }
   // First Notify of `type`, or nullptr.
   const Notify* FindNotify(NotifyType type) const {
-    for (const Payload& p : payloads) {
-      const Notify* n = p.As<Notify>();
-      if (n != nullptr && n->type == type) return n;
-    }
-    return nullptr;
+    return wire::FindNotify(payloads, type);
   }
 
   bool operator==(const Message& o) const {

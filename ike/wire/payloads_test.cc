@@ -27,6 +27,9 @@ TEST(PayloadsTest, LookupAndEquality) {
   ASSERT_NE(m.Find(PayloadType::kNonce), nullptr);
   EXPECT_EQ(m.Find(PayloadType::kNonce)->As<Nonce>()->data.size(), 32u);
   EXPECT_EQ(m.Find(PayloadType::kNonce)->As<Notify>(), nullptr);
+  EXPECT_EQ(FindNotify(m.payloads, NotifyType::kCookie),
+            m.FindNotify(NotifyType::kCookie));
+  EXPECT_EQ(FindPayload(m.payloads, PayloadType::kKeyExchange), nullptr);
   Message copy = m;
   EXPECT_EQ(copy, m);
   copy.payloads[1].critical = true;
