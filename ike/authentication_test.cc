@@ -9,6 +9,7 @@
 #include "crypto/prf.h"
 #include "crypto/random.h"
 #include "gtest/gtest.h"
+#include "ike/wire/message.h"
 
 namespace cygnet::ike {
 namespace {
@@ -48,6 +49,18 @@ std::vector<uint8_t> Counting(size_t n) {
 TEST(AuthenticationTest, IdPayloadBodyLayout) {
   EXPECT_EQ(Hex(IdPayloadBody(IdType::kIpv4Address, {198, 51, 100, 5})),
             "01000000c6336405");
+}
+
+TEST(AuthenticationTest, IdPayloadBodyAgreesWithTheCodec) {
+  // The body AUTH covers must be what the codec puts after the generic
+  // payload header.
+  for (const wire::Identification& id :
+       {wire::Identification{IdType::kFqdn, B("RouterA.example.com")},
+        wire::Identification{IdType::kIpv4Address, {198, 51, 100, 5}},
+        wire::Identification{IdType::kDerAsn1Dn, {0x30, 0x00}}}) {
+    EXPECT_EQ(IdPayloadBody(id.type, id.data),
+              wire::EncodeIdentificationBody(id));
+  }
 }
 
 TEST(AuthenticationTest, SignedOctetsAreMessageNonceAndMacedId) {
