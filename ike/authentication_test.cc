@@ -236,6 +236,14 @@ TEST(AuthenticationTest, EveryMethodSignsAndVerifies) {
     ASSERT_TRUE(auth.ok()) << auth.status();
     EXPECT_TRUE(
         VerifySignatureAuth(c.method, *auth, key.public_key(), octets).ok());
+    // The same through a certificate for the key, as a peer would check it.
+    auto cert = CertificateBuilder()
+                    .SetSubjectCommonName("peer")
+                    .AddDnsName("peer.example.com")
+                    .SelfSign(key);
+    ASSERT_TRUE(cert.ok()) << cert.status();
+    EXPECT_TRUE(
+        VerifySignatureAuth(c.method, *auth, cert->public_key(), octets).ok());
 
     // Tampered signed octets.
     std::vector<uint8_t> tampered = octets;
@@ -531,6 +539,31 @@ TEST_F(CertificateTest, ChainIsChecked) {
       << untrusted;
   // The same chain is fine against the right anchor at `now`.
   EXPECT_TRUE(Verify(IdType::kFqdn, B("RouterB.example.com"), now_).ok());
+}
+
+TEST_F(CertificateTest, RevokedCertificateIsRefused) {
+  auto crl = crypto::CrlBuilder()
+                 .Revoke(2, now_ - absl::Hours(1))
+                 .SetUpdateTimes(now_ - absl::Hours(2), now_ + absl::Hours(24))
+                 .Sign(*ca_, *ca_key_);
+  ASSERT_TRUE(crl.ok()) << crl.status();
+  absl::Status revoked =
+      VerifyPeerCertificate(*leaf_, {}, {ca_.get(), 1}, now_, {&*crl, 1},
+                            IdType::kFqdn, B("RouterB.example.com"));
+  EXPECT_EQ(revoked.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(revoked.message().find("revoked"), absl::string_view::npos)
+      << revoked;
+  // A CRL that does not list the leaf changes nothing.
+  auto other =
+      crypto::CrlBuilder()
+          .Revoke(99, now_ - absl::Hours(1))
+          .SetUpdateTimes(now_ - absl::Hours(2), now_ + absl::Hours(24))
+          .Sign(*ca_, *ca_key_);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(VerifyPeerCertificate(*leaf_, {}, {ca_.get(), 1}, now_,
+                                    {&*other, 1}, IdType::kFqdn,
+                                    B("RouterB.example.com"))
+                  .ok());
 }
 
 TEST_F(CertificateTest, EndToEndSignatureWithCertificate) {
