@@ -555,8 +555,8 @@ class Parser {
       if (!prefix.ok()) return prefix.status();
       if (i >= t.size()) return Missing("next hop", "ip route");
       RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
-      config().routes.push_back({*prefix, std::string(t[i]), line_});
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 1));
+      config().routes.push_back({*prefix, std::string(t[i]), line_});
       return Done();
     }
     if (k == "key") {
@@ -656,8 +656,8 @@ class Parser {
           absl::StatusOr<int> parsed =
               ParseInt(t[5], "certificate map sequence", 1, 65535);
           if (!parsed.ok()) return parsed.status();
-          sequence = *parsed;
           RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 6));
+          sequence = *parsed;
         }
         RETURN_IF_ERROR_OUTCOME(CheckName(t[4]));
         size_t index = FindOrAdd(config().certificate_maps, t[4], line_);
@@ -805,8 +805,8 @@ class Parser {
     if (i + 1 >= t.size()) return Missing("window-size or disable", "replay");
     ReplaySetting replay;
     if (t[i + 1] == "disable") {
-      replay.enabled = false;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 2));
+      replay.enabled = false;
       return replay;
     }
     if (t[i + 1] != "window-size") return Unknown(t[i + 1], "replay");
@@ -818,8 +818,8 @@ class Parser {
       return Invalid(absl::StrCat("replay window-size '", t[i + 2],
                                   "' is not 64, 128, 256, 512 or 1024"));
     }
-    replay.window = *window;
     RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 3));
+    replay.window = *window;
     return replay;
   }
 
@@ -830,21 +830,24 @@ class Parser {
     if (k == "encryption" || k == "integrity" || k == "prf" ||
         k == "dh-group" || k == "group") {
       if (t.size() < 2) return Missing("value", k);
+      // A line that fails changes nothing: work on a copy.
+      Ikev2Proposal staged = proposal;
       for (size_t i = 1; i < t.size(); ++i) {
         if (k == "encryption") {
           absl::StatusOr<IkeEncryption> value = IkeEncryptionFromKeyword(t[i]);
           if (!value.ok()) return value.status();
-          AppendUnique(proposal.encryption, *value);
+          AppendUnique(staged.encryption, *value);
         } else if (k == "integrity" || k == "prf") {
           absl::StatusOr<IkeHash> value = IkeHashFromKeyword(t[i]);
           if (!value.ok()) return value.status();
-          AppendUnique(k == "prf" ? proposal.prf : proposal.integrity, *value);
+          AppendUnique(k == "prf" ? staged.prf : staged.integrity, *value);
         } else {
           absl::StatusOr<int> value = DhGroupFromKeyword(t[i]);
           if (!value.ok()) return value.status();
-          AppendUnique(proposal.dh_groups, *value);
+          AppendUnique(staged.dh_groups, *value);
         }
       }
+      proposal = std::move(staged);
       return Done();
     }
     return NotMine();
@@ -856,6 +859,8 @@ class Parser {
       if (t.size() < 2) return Missing("proposal name", k);
       for (size_t i = 1; i < t.size(); ++i) {
         RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
+      }
+      for (size_t i = 1; i < t.size(); ++i) {
         AppendUnique(policy.proposals, std::string(t[i]));
       }
       return Done();
@@ -870,15 +875,15 @@ class Parser {
         if (t.size() < 4) return Missing("IPv4 address", "local");
         absl::StatusOr<ipsec::IpAddress> address = ParseIpv4(t[3]);
         if (!address.ok()) return address.status();
-        AppendUnique(policy.match_address_local, *address);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 4));
+        AppendUnique(policy.match_address_local, *address);
         return Done();
       }
       if (t[1] == "fvrf") {
         if (t.size() < 3) return Missing("vrf name or 'any'", "fvrf");
         RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
-        policy.match_fvrf = std::string(t[2]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
+        policy.match_fvrf = std::string(t[2]);
         return Done();
       }
       return Invalid(absl::StrCat("unknown keyword '", t[1],
@@ -1012,8 +1017,8 @@ class Parser {
       size_t i = 1;
       absl::StatusOr<Ipv4Prefix> prefix = ParsePrefix(t, i, "address");
       if (!prefix.ok()) return prefix.status();
-      peer.address = *prefix;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i));
+      peer.address = *prefix;
       return Done();
     }
     if (k == "pre-shared-key") {
@@ -1186,14 +1191,14 @@ class Parser {
       if (t.size() < 2) return Missing("keyring name", k);
       if ((t[1] == "ppk" || t[1] == "local") && t.size() >= 3) {
         RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
+        RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         (t[1] == "ppk" ? profile.ppk_keyring : profile.keyring) =
             std::string(t[2]);
-        RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         return Done();
       }
       RETURN_IF_ERROR_OUTCOME(CheckName(t[1]));
-      profile.keyring = std::string(t[1]);
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
+      profile.keyring = std::string(t[1]);
       return Done();
     }
     if (k == "lifetime") {
@@ -1201,8 +1206,8 @@ class Parser {
       absl::StatusOr<int> seconds =
           ParseInt(t[1], "lifetime", kMinLifetimeSeconds, kMaxLifetimeSeconds);
       if (!seconds.ok()) return seconds.status();
-      profile.lifetime_seconds = *seconds;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
+      profile.lifetime_seconds = *seconds;
       return Done();
     }
     if (k == "authentication") {
@@ -1214,10 +1219,10 @@ class Parser {
       }
       absl::StatusOr<AuthMethod> method = Auth(t[2]);
       if (!method.ok()) return method.status();
+      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
       AppendUnique(t[1] == "local" ? profile.authentication_local
                                    : profile.authentication_remote,
                    *method);
-      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
       return Done();
     }
     if (k == "match") {
@@ -1238,16 +1243,16 @@ class Parser {
         }
         absl::StatusOr<ipsec::IpAddress> address = ParseIpv4(t[3]);
         if (!address.ok()) return address.status();
-        AppendUnique(profile.match_address_local, *address);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 4));
+        AppendUnique(profile.match_address_local, *address);
         return Done();
       }
       if (t[1] == "fvrf" || t[1] == "certificate") {
         if (t.size() < 3) return Missing("name", t[1]);
         RETURN_IF_ERROR_OUTCOME(CheckName(t[2]));
+        RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         (t[1] == "fvrf" ? profile.match_fvrf : profile.match_certificate) =
             std::string(t[2]);
-        RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 3));
         return Done();
       }
       return Invalid(absl::StrCat("unknown keyword '", t[1],
@@ -1319,6 +1324,7 @@ class Parser {
     absl::string_view k = t[0];
     if (k == "mode") {
       if (t.size() < 2) return Missing("'tunnel' or 'transport'", k);
+      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
       if (t[1] == "tunnel") {
         set.mode = TransformMode::kTunnel;
       } else if (t[1] == "transport") {
@@ -1327,16 +1333,19 @@ class Parser {
         return Invalid(
             absl::StrCat("mode '", t[1], "' is not tunnel or transport"));
       }
-      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
       return Done();
     }
     if (k == "transform") {
-      RETURN_IF_ERROR_OUTCOME(ParseTransforms(t, 1, set));
+      TransformSet staged = set;
+      RETURN_IF_ERROR_OUTCOME(ParseTransforms(t, 1, staged));
+      set = std::move(staged);
       return Done();
     }
     if (absl::StartsWith(k, "esp-") || absl::StartsWith(k, "ah-")) {
       // IOS XE: the transforms follow the set name, or stand on a line.
-      RETURN_IF_ERROR_OUTCOME(ParseTransforms(t, 0, set));
+      TransformSet staged = set;
+      RETURN_IF_ERROR_OUTCOME(ParseTransforms(t, 0, staged));
+      set = std::move(staged);
       return Done();
     }
     return NotMine();
@@ -1352,15 +1361,17 @@ class Parser {
       if (k == "ikev2") ++i;
       if (i >= t.size()) return Missing("profile name", t[i - 1]);
       RETURN_IF_ERROR_OUTCOME(CheckName(t[i]));
+      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 1));
       (k == "isakmp-profile" ? profile.isakmp_profile : profile.ikev2_profile) =
           std::string(t[i]);
-      RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i + 1));
       return Done();
     }
     if (k == "transform-set") {
       if (t.size() < 3) return Missing("transform-set name", k);
       for (size_t j = 2; j < t.size(); ++j) {
         RETURN_IF_ERROR_OUTCOME(CheckName(t[j]));
+      }
+      for (size_t j = 2; j < t.size(); ++j) {
         AppendUnique(profile.transform_sets, std::string(t[j]));
       }
       return Done();
@@ -1379,8 +1390,8 @@ class Parser {
       }
       absl::StatusOr<int> number = DhGroupFromKeyword(group);
       if (!number.ok()) return number.status();
-      profile.pfs_group = *number;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, end));
+      profile.pfs_group = *number;
       return Done();
     }
     if (k == "security-association") {
@@ -1396,8 +1407,8 @@ class Parser {
       return Done();
     }
     if (k == "responder-only") {
-      profile.responder_only = true;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 2));
+      profile.responder_only = true;
       return Done();
     }
     return Invalid(
@@ -1414,19 +1425,20 @@ class Parser {
       size_t i = 2;
       absl::StatusOr<Ipv4Prefix> prefix = ParsePrefix(t, i, "address");
       if (!prefix.ok()) return prefix.status();
-      interface.ipv4_address = *prefix;
       RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, i));
+      interface.ipv4_address = *prefix;
       return Done();
     }
     if (k == "tunnel") {
       if (t.size() < 2) return Missing("keyword", k);
       if (t[1] == "mode") {
         if (t.size() < 3) return Missing("mode", "tunnel mode");
-        interface.tunnel_mode = RestOfLine(t, 2);
-        if (interface.tunnel_mode != "ipsec ipv4") {
-          return Invalid(absl::StrCat("tunnel mode '", interface.tunnel_mode,
+        std::string mode = RestOfLine(t, 2);
+        if (mode != "ipsec ipv4") {
+          return Invalid(absl::StrCat("tunnel mode '", mode,
                                       "' is not supported (ipsec ipv4)"));
         }
+        interface.tunnel_mode = mode;
         return Done();
       }
       if (t[1] == "source") {
@@ -1451,8 +1463,8 @@ class Parser {
           return Invalid("expected 'tunnel protection ipsec profile NAME'");
         }
         RETURN_IF_ERROR_OUTCOME(CheckName(t[4]));
-        interface.tunnel_protection_profile = std::string(t[4]);
         RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 5));
+        interface.tunnel_protection_profile = std::string(t[4]);
         return Done();
       }
       return Invalid(absl::StrCat("unknown keyword '", t[1],
@@ -1487,6 +1499,8 @@ class Parser {
           return Invalid(absl::StrCat("revocation-check '", t[i],
                                       "' is not crl, ocsp or none"));
         }
+      }
+      for (size_t i = 1; i < t.size(); ++i) {
         trustpoint.revocation_check.push_back(std::string(t[i]));
       }
       return Done();

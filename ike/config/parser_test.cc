@@ -515,5 +515,30 @@ TEST(ParserTest, NamesAreRestrictedAndKeyringKindsDoNotMix) {
   EXPECT_EQ(result->warnings.size(), 2u);
 }
 
+
+TEST(ParserTest, AFailingLineChangesNothing) {
+  ParseOptions lenient;
+  lenient.lenient = true;
+  absl::StatusOr<ParseResult> result = ParseConfig(
+      "ikev2 proposal P encryption aes-cbc-256 bogus\n"
+      "ikev2 policy X proposal A B(\n"
+      "ipsec transform-set T transform esp-256-aes esp-999\n"
+      "ipsec transform-set T mode tunnel extra\n"
+      "interface tunnel-ip1 tunnel mode ipsea ipv4\n"
+      "keyring k peer a address 10.0.0.1 extra\n"
+      "ikev2 profile p keyring ppk k extra\n",
+      lenient);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->warnings.size(), 7u);
+  const Config& c = result->config;
+  EXPECT_TRUE(c.FindProposal("P")->encryption.empty());
+  EXPECT_TRUE(c.FindPolicy("X")->proposals.empty());
+  EXPECT_FALSE(c.FindTransformSet("T")->encryption.has_value());
+  EXPECT_FALSE(c.FindTransformSet("T")->mode.has_value());
+  EXPECT_TRUE(c.FindInterface("tunnel-ip1")->tunnel_mode.empty());
+  EXPECT_FALSE(c.FindKeyring("k")->FindPeer("a")->address.has_value());
+  EXPECT_TRUE(c.FindIkev2Profile("p")->ppk_keyring.empty());
+}
+
 }  // namespace
 }  // namespace cygnet::ike::config
