@@ -888,6 +888,7 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
         selection.answer.transforms = AnswerTransforms(
             {pick->encryption, pick->prf, pick->integrity, pick->key_exchange});
         selection.suite = pick->suite;
+        selection.peer_spi = proposal.spi;
         return selection;
       }
     }
@@ -968,6 +969,7 @@ absl::StatusOr<IkeSelection> CheckIkeAnswer(
   }
   IkeSelection selection;
   selection.answer = answer.front();
+  selection.peer_spi = answer.front().spi;
   auto encryption = DecodeEncryption(SaProtocol::kIke, *g.encryption[0]);
   if (!encryption.ok())
     return AnswerError(std::string(encryption.status().message()));

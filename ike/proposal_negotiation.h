@@ -100,6 +100,10 @@ absl::StatusOr<EspProposalConfig> EspProposalConfigFromWire(
 struct IkeSelection {
   wire::Proposal answer;  // the offered number, `spi`, one transform per type
   IkeSuite suite;
+  // The other side's SPI from the chosen proposal: the initiator's new SPI
+  // when the responder selects a rekey, the responder's in CheckIkeAnswer;
+  // empty in IKE_SA_INIT.
+  std::vector<uint8_t> peer_spi;
 };
 // `spi`: empty in IKE_SA_INIT, the responder's new 8-octet SPI for a rekey.
 // `ke_payload_group`: the group of the request's KE payload. Within the
@@ -114,7 +118,9 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
 struct EspSelection {
   wire::Proposal answer;
   EspSuite suite;
-  std::vector<uint8_t> peer_spi;  // the SPI from the chosen offer
+  // The other side's SPI: from the chosen offer (SelectEspProposal) or from
+  // the answer (CheckEspAnswer).
+  std::vector<uint8_t> peer_spi;
 };
 // `spi`: the responder's 4-octet inbound SPI. `ke_payload_group`: as for
 // SelectIkeProposal, the group of a CREATE_CHILD_SA KE payload.

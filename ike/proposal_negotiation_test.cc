@@ -90,6 +90,15 @@ TEST(ProposalNegotiationTest, AeadAndPlainCiphersBecomeTwoProposals) {
   const Proposal& aead = (*proposals)[0];
   EXPECT_EQ(aead.number, 1);
   EXPECT_EQ(aead.spi, kIkeSpi);
+  // An IKE SA rekey: both sides learn the other's new SPI.
+  const std::vector<uint8_t> responder_spi = {9, 9, 9, 9, 9, 9, 9, 9};
+  auto rekey = SelectIkeProposal({mixed}, *proposals, responder_spi);
+  ASSERT_TRUE(rekey.ok()) << rekey.status();
+  EXPECT_EQ(rekey->peer_spi, kIkeSpi);
+  EXPECT_EQ(rekey->answer.spi, responder_spi);
+  auto checked = CheckIkeAnswer(*proposals, {rekey->answer});
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_EQ(checked->peer_spi, responder_spi);
   EXPECT_EQ(aead.transforms[0],
             Transform::Encryption(EncryptionId::kAesGcm16, 256));
   EXPECT_EQ(aead.transforms[1],
