@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
@@ -105,6 +107,9 @@ class ControllerEngine {
     friend bool operator==(const RelayKey& a, const RelayKey& b) {
       return a.to == b.to && a.tloc == b.tloc;
     }
+    friend bool operator<(const RelayKey& a, const RelayKey& b) {
+      return a.to != b.to ? a.to < b.to : a.tloc < b.tloc;
+    }
     template <typename H>
     friend H AbslHashValue(H h, const RelayKey& k) {
       return H::combine(std::move(h), k.to, k.tloc);
@@ -138,12 +143,13 @@ class ControllerEngine {
 
   ControllerConfig config_;
   Policy policy_;
-  absl::flat_hash_map<uint32_t, DeviceState> devices_;
-  absl::flat_hash_map<TlocId, TlocState> tlocs_;
+  // Ordered where iteration produces sends, so runs are reproducible.
+  absl::btree_map<uint32_t, DeviceState> devices_;
+  absl::btree_map<TlocId, TlocState> tlocs_;
   absl::flat_hash_map<TlocId, uint32_t> indexes_;
   uint32_t next_index_ = kMinTlocIndex;
   absl::flat_hash_map<RelayKey, Relay> relays_;
-  absl::flat_hash_set<RelayKey> pending_;
+  absl::btree_set<RelayKey> pending_;
   uint64_t next_version_ = 1;
   ControllerCounters counters_;
 };

@@ -1,6 +1,7 @@
 #include "keymgmt/pairwise/device.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -609,7 +610,25 @@ void DeviceEngine::SyncPair(Pair& pair, absl::Time now, DeviceOutput& out) {
            std::any_of(theirs.begin(), theirs.end(),
                        [&](auto* g) { return g->generation == p; });
   };
-  // 1. New inbound SAs first.
+  // 1. Retire the inbound SAs of combinations no longer alive first: the
+  // SAD holds at most four per pair. The outbound SA keeps its own key and
+  // is replaced in step 3, so traffic never lacks an SA.
+  bool outbound_combo_gone = false;
+  for (auto c = pair.combos.begin(); c != pair.combos.end();) {
+    if (wanted(c->own_generation, c->peer_generation)) {
+      ++c;
+      continue;
+    }
+    if (pair.has_outbound && pair.out_own == c->own_generation &&
+        pair.out_peer == c->peer_generation) {
+      outbound_combo_gone = true;
+    }
+    remove(ipsec::SaDirection::kInbound, c->inbound_spi);
+    inbound_index_.erase(c->inbound_spi);
+    ++counters_.sa_pairs_removed;
+    c = pair.combos.erase(c);
+  }
+  // 2. New inbound SAs.
   for (const OwnGeneration* og : own) {
     for (const PeerGeneration* pg : theirs) {
       const bool have =
@@ -658,7 +677,7 @@ void DeviceEngine::SyncPair(Pair& pair, absl::Time now, DeviceOutput& out) {
       ++counters_.sa_pairs_installed;
     }
   }
-  // 2. Outbound: the peer's newest generation; our newest one the peer has
+  // 3. Outbound: the peer's newest generation; our newest one the peer has
   // proven to know, else our oldest live one.
   uint32_t o = 0;
   uint32_t oldest = 0;
@@ -668,32 +687,23 @@ void DeviceEngine::SyncPair(Pair& pair, absl::Time now, DeviceOutput& out) {
   }
   if (o == 0) o = oldest;
   const uint32_t p = peer.current.generation;
-  if (!pair.has_outbound || pair.out_own != o || pair.out_peer != p) {
+  if (!pair.has_outbound || outbound_combo_gone || pair.out_own != o ||
+      pair.out_peer != p) {
+    bool switched = false;
     for (const Combo& c : pair.combos) {
       if (c.own_generation == o && c.peer_generation == p) {
         switch_outbound(c.outbound_spi, c.encrypt_key.Clone());
         pair.out_own = o;
         pair.out_peer = p;
+        switched = true;
         break;
       }
     }
-  }
-  // 3. Retire what is no longer live.
-  for (auto c = pair.combos.begin(); c != pair.combos.end();) {
-    if (wanted(c->own_generation, c->peer_generation)) {
-      ++c;
-      continue;
-    }
-    if (pair.has_outbound && pair.outbound_spi == c->outbound_spi &&
-        pair.out_own == c->own_generation &&
-        pair.out_peer == c->peer_generation) {
+    if (!switched && outbound_combo_gone) {
+      // No key to move to (derivation failed): stop using a retired one.
       remove(ipsec::SaDirection::kOutbound, pair.outbound_spi);
       pair.has_outbound = false;
     }
-    remove(ipsec::SaDirection::kInbound, c->inbound_spi);
-    inbound_index_.erase(c->inbound_spi);
-    ++counters_.sa_pairs_removed;
-    c = pair.combos.erase(c);
   }
   if (pair.counted_on_previous &&
       (!local.previous || pair.own_floor > local.previous->generation)) {

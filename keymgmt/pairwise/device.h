@@ -53,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -253,6 +254,9 @@ class DeviceEngine {
     friend bool operator==(const PairKey& a, const PairKey& b) {
       return a.slot == b.slot && a.remote == b.remote;
     }
+    friend bool operator<(const PairKey& a, const PairKey& b) {
+      return a.slot != b.slot ? a.slot < b.slot : a.remote < b.remote;
+    }
     template <typename H>
     friend H AbslHashValue(H h, const PairKey& k) {
       return H::combine(std::move(h), k.slot, k.remote);
@@ -284,11 +288,13 @@ class DeviceEngine {
   DeviceConfig config_;
   crypto::Random& random_;
   std::vector<std::unique_ptr<LocalTloc>> locals_;
-  absl::flat_hash_map<TlocId, std::unique_ptr<PeerTloc>> peers_;
+  // Ordered containers where iteration produces actions, so that a run is
+  // reproducible (hash iteration order varies between processes).
+  absl::btree_map<TlocId, std::unique_ptr<PeerTloc>> peers_;
   // Newest relay version per remote TLOC, kept after a withdrawal too so a
   // reordered older update cannot resurrect it.
   absl::flat_hash_map<TlocId, uint64_t> versions_;
-  absl::flat_hash_map<PairKey, std::unique_ptr<Pair>> pairs_;
+  absl::btree_map<PairKey, std::unique_ptr<Pair>> pairs_;
   absl::flat_hash_map<uint32_t, PairKey> inbound_index_;
   absl::flat_hash_map<uint64_t, PairKey> policy_index_;
   absl::Time earliest_pair_deadline_ = absl::InfiniteFuture();
