@@ -29,8 +29,11 @@ class RwLock {
   RwLock& operator=(const RwLock&) = delete;
 
   void lock();
+  bool try_lock();
   void unlock();
   void lock_shared();
+  // Fails while the lock is held exclusively or a writer is waiting.
+  bool try_lock_shared();
   void unlock_shared();
 
  private:
