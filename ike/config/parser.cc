@@ -656,7 +656,6 @@ class Parser {
           absl::StatusOr<int> parsed =
               ParseInt(t[5], "certificate map sequence", 1, 65535);
           if (!parsed.ok()) return parsed.status();
-          RETURN_IF_ERROR_OUTCOME(ExpectEnd(t, 6));
           sequence = *parsed;
         }
         RETURN_IF_ERROR_OUTCOME(CheckName(t[4]));
@@ -1211,7 +1210,10 @@ class Parser {
       return Done();
     }
     if (k == "authentication") {
-      if (t.size() < 3) return Missing("'local' or 'remote' and a method", k);
+      if (t.size() < 2) return Missing("'local' or 'remote'", k);
+      if (t.size() < 3 && (t[1] == "local" || t[1] == "remote")) {
+        return Missing("method", t[1]);
+      }
       if (t[1] != "local" && t[1] != "remote") {
         return Invalid(absl::StrCat("unknown keyword '", t[1],
                                     "' in ikev2 profile authentication "

@@ -491,7 +491,6 @@ TEST(ParserTest, CrlfAndTabsAreWhitespace) {
             std::vector<IkeEncryption>{IkeEncryption::kAesCbc128});
 }
 
-
 TEST(ParserTest, NamesAreRestrictedAndKeyringKindsDoNotMix) {
   EXPECT_EQ(ErrorOf("ikev2 proposal P(1) prf sha1\n"),
             "line 1: name 'P(1)' has characters outside [A-Za-z0-9_.:/@+-]");
@@ -515,7 +514,6 @@ TEST(ParserTest, NamesAreRestrictedAndKeyringKindsDoNotMix) {
   EXPECT_EQ(result->warnings.size(), 2u);
 }
 
-
 TEST(ParserTest, AFailingLineChangesNothing) {
   ParseOptions lenient;
   lenient.lenient = true;
@@ -538,6 +536,202 @@ TEST(ParserTest, AFailingLineChangesNothing) {
   EXPECT_TRUE(c.FindInterface("tunnel-ip1")->tunnel_mode.empty());
   EXPECT_FALSE(c.FindKeyring("k")->FindPeer("a")->address.has_value());
   EXPECT_TRUE(c.FindIkev2Profile("p")->ppk_keyring.empty());
+}
+
+// Every remaining error path of the parser, one line each, with the exact
+// message (line number, offending token, what was expected).
+TEST(ParserTest, EveryErrorMessage) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case kCases[] = {
+      {"ikev2 proposal P transform\n",
+       "line 1: unknown keyword 'transform' in ikev2 proposal"},
+      {"ipsec transform-set T transform esp-256-aes esp-hmac-sha-256 "
+       "esp-hmac-sha-384\n",
+       "line 1: transform 'esp-hmac-sha-384': transform-set 'T' already has an "
+       "integrity transform"},
+      {"ipsec transform-set T transform\n",
+       "line 1: missing transform after 'transform'"},
+      {"keyring\n", "line 1: missing keyring name after 'keyring'"},
+      {"interface\n", "line 1: missing interface name after 'interface'"},
+      {"sks\n", "line 1: missing 'profile' after 'sks'"},
+      {"sks bogus\n", "line 1: unknown keyword 'bogus' in sks"},
+      {"sks profile\n", "line 1: missing sks profile name after 'sks profile'"},
+      {"sks profile Q type\n", "line 1: missing sks profile type after 'type'"},
+      {"ip route 10.0.0.0 255.0.0.0\n",
+       "line 1: missing next hop after 'ip route'"},
+      {"key config-key\n",
+       "line 1: expected 'key config-key password-encryption [KEY]'"},
+      {"password encryption des\n",
+       "line 1: expected 'password encryption aes'"},
+      {"crypto\n", "line 1: missing keyword after 'crypto'"},
+      {"crypto keyring\n",
+       "line 1: missing keyring name after 'crypto keyring'"},
+      {"crypto isakmp\n", "line 1: missing keyword after 'crypto isakmp'"},
+      {"crypto isakmp policy\n",
+       "line 1: missing priority after 'crypto isakmp policy'"},
+      {"crypto isakmp policy 0\n",
+       "line 1: isakmp policy priority '0' is not a number in 1..10000"},
+      {"crypto isakmp profile\n",
+       "line 1: missing profile name after 'crypto isakmp profile'"},
+      {"crypto isakmp bogus\n",
+       "line 1: unknown keyword 'bogus' in crypto isakmp"},
+      {"crypto pki\n", "line 1: missing keyword after 'crypto pki'"},
+      {"crypto pki trustpoint\n",
+       "line 1: missing trustpoint name after 'crypto pki trustpoint'"},
+      {"crypto pki certificate map\n",
+       "line 1: missing map name after 'crypto pki certificate map'"},
+      {"crypto pki certificate map M x\n",
+       "line 1: certificate map sequence 'x' is not a number in 1..65535"},
+      {"crypto pki bogus\n", "line 1: unknown keyword 'bogus' in crypto pki"},
+      {"ikev2\n", "line 1: missing keyword after 'ikev2'"},
+      {"ikev2 dpd\n", "line 1: missing interval after 'dpd'"},
+      {"ikev2 bogus x\n", "line 1: unknown keyword 'bogus' in ikev2"},
+      {"ipsec\n", "line 1: missing keyword after 'ipsec'"},
+      {"ipsec security-association\n",
+       "line 1: missing keyword after 'security-association'"},
+      {"ipsec security-association bogus\n",
+       "line 1: unknown keyword 'bogus' in security-association"},
+      {"ipsec security-association replay\n",
+       "line 1: missing window-size or disable after 'replay'"},
+      {"ipsec security-association replay window-size\n",
+       "line 1: missing window size after 'window-size'"},
+      {"ipsec security-association replay bogus\n",
+       "line 1: unknown keyword 'bogus' in replay"},
+      {"ipsec security-association lifetime\n",
+       "line 1: missing 'seconds' after 'lifetime'"},
+      {"ipsec security-association lifetime seconds\n",
+       "line 1: missing seconds value after 'seconds'"},
+      {"ipsec bogus x\n", "line 1: unknown keyword 'bogus' in ipsec"},
+      {"crypto ikev2 dpd 5 2 periodic\n",
+       "line 1: dpd interval '5' is not a number in 10..3600"},
+      {"crypto ikev2 dpd 30 99 periodic\n",
+       "line 1: dpd retry '99' is not a number in 2..60"},
+      {"ikev2 policy X proposal\n",
+       "line 1: missing proposal name after 'proposal'"},
+      {"ikev2 policy X match\n",
+       "line 1: missing 'address' or 'fvrf' after 'match'"},
+      {"ikev2 policy X match address\n",
+       "line 1: missing 'local' after 'address'"},
+      {"ikev2 policy X match address remote 1.2.3.4\n",
+       "line 1: unknown keyword 'remote' in ikev2 policy match address"},
+      {"ikev2 policy X match address local\n",
+       "line 1: missing IPv4 address after 'local'"},
+      {"ikev2 policy X match fvrf\n",
+       "line 1: missing vrf name or 'any' after 'fvrf'"},
+      {"crypto isakmp policy 1 encr\n",
+       "line 1: missing encryption after 'encr'"},
+      {"crypto isakmp policy 1 encr blowfish\n",
+       "line 1: isakmp encryption 'blowfish' is not des, 3des or aes"},
+      {"crypto isakmp policy 1 hash\n", "line 1: missing hash after 'hash'"},
+      {"crypto isakmp policy 1 hash a b\n",
+       "line 1: unexpected 'b' after 'hash a'"},
+      {"crypto isakmp policy 1 authentication\n",
+       "line 1: missing method after 'authentication'"},
+      {"crypto isakmp policy 1 authentication psk\n",
+       "line 1: isakmp authentication 'psk' is not pre-share, rsa-sig or "
+       "rsa-encr"},
+      {"crypto isakmp policy 1 group\n", "line 1: missing group after 'group'"},
+      {"crypto isakmp policy 1 group 99\n",
+       "line 1: unknown dh-group '99' (expected 1, 2, 5, 14, 15, 16, 19, 20, "
+       "21, 24 or 31)"},
+      {"crypto isakmp policy 1 lifetime 5\n",
+       "line 1: lifetime '5' is not a number in 60..86400"},
+      {"keyring k peer\n", "line 1: missing peer name after 'peer'"},
+      {"keyring k peer a ppk\n",
+       "line 1: missing 'manual' or 'dynamic' after 'ppk'"},
+      {"keyring k peer a ppk manual\n", "line 1: missing 'id' after 'manual'"},
+      {"keyring k peer a ppk manual ident 1\n",
+       "line 1: unknown keyword 'ident' in ppk manual"},
+      {"keyring k peer a ppk manual id\n", "line 1: missing PPK id after 'id'"},
+      {"keyring k peer a ppk manual id 1 secret x\n",
+       "line 1: unknown keyword 'secret' in ppk manual"},
+      {"keyring k peer a ppk dynamic\n",
+       "line 1: missing sks profile name after 'dynamic'"},
+      {"keyring k peer a identity\n",
+       "line 1: missing 'address', 'fqdn' or 'domain' after 'identity'"},
+      {"keyring k peer a identity fqdn\n", "line 1: missing name after 'fqdn'"},
+      {"crypto keyring k pre-shared-key\n",
+       "line 1: missing 'address' after 'pre-shared-key'"},
+      {"crypto keyring k pre-shared-key hostname x\n",
+       "line 1: unknown keyword 'hostname' in crypto keyring pre-shared-key"},
+      {"crypto keyring k pre-shared-key address 10.0.0.1\n",
+       "line 1: missing 'key' after '10.0.0.1'"},
+      {"crypto keyring k pre-shared-key address 10.0.0.1 secret x\n",
+       "line 1: unknown keyword 'secret' in crypto keyring pre-shared-key"},
+      {"sks profile Q kme server 1.2.3.4\n",
+       "line 1: expected 'kme server ipv4 ADDRESS port PORT'"},
+      {"ikev2 profile p keyring\n",
+       "line 1: missing keyring name after 'keyring'"},
+      {"ikev2 profile p lifetime\n",
+       "line 1: missing seconds after 'lifetime'"},
+      {"ikev2 profile p authentication local\n",
+       "line 1: missing method after 'local'"},
+      {"ikev2 profile p authentication both pre-shared\n",
+       "line 1: unknown keyword 'both' in ikev2 profile authentication "
+       "(expected 'local' or 'remote')"},
+      {"ikev2 profile p match\n", "line 1: missing keyword after 'match'"},
+      {"ikev2 profile p match identity\n",
+       "line 1: missing 'remote' after 'identity'"},
+      {"ikev2 profile p match identity local fqdn a.b\n",
+       "line 1: unknown keyword 'local' in ikev2 profile match identity"},
+      {"ikev2 profile p match address local\n",
+       "line 1: expected 'match address local ADDRESS'"},
+      {"ikev2 profile p match fvrf\n", "line 1: missing name after 'fvrf'"},
+      {"ikev2 profile p match bogus x\n",
+       "line 1: unknown keyword 'bogus' in ikev2 profile match (expected "
+       "identity, address, fvrf or certificate)"},
+      {"ikev2 profile p identity remote fqdn a.b\n",
+       "line 1: expected 'identity local address|fqdn VALUE'"},
+      {"ikev2 profile p identity local email a@b\n",
+       "line 1: unknown identity type 'email' (expected address or fqdn)"},
+      {"ikev2 profile p pki x\n", "line 1: expected 'pki trustpoint NAME'"},
+      {"crypto isakmp profile i keyring\n",
+       "line 1: missing name after 'keyring'"},
+      {"crypto isakmp profile i match address 1.2.3.4\n",
+       "line 1: expected 'match identity address|fqdn|domain ...'"},
+      {"ipsec transform-set T mode\n",
+       "line 1: missing 'tunnel' or 'transport' after 'mode'"},
+      {"ipsec profile I set\n", "line 1: missing keyword after 'set'"},
+      {"ipsec profile I set ikev2-profile\n",
+       "line 1: missing profile name after 'ikev2-profile'"},
+      {"ipsec profile I set transform-set\n",
+       "line 1: missing transform-set name after 'transform-set'"},
+      {"ipsec profile I set pfs\n", "line 1: missing group after 'pfs'"},
+      {"interface t ipv4\n", "line 1: missing 'address' after 'ipv4'"},
+      {"interface t ipv4 addr 1.2.3.4\n",
+       "line 1: unknown keyword 'addr' in interface ipv4"},
+      {"interface t tunnel\n", "line 1: missing keyword after 'tunnel'"},
+      {"interface t tunnel mode\n", "line 1: missing mode after 'tunnel mode'"},
+      {"interface t tunnel source\n", "line 1: missing source after 'source'"},
+      {"interface t tunnel source a b\n",
+       "line 1: unexpected 'b' after 'tunnel source a'"},
+      {"interface t tunnel destination\n",
+       "line 1: missing address after 'destination'"},
+      {"interface t tunnel destination a.b\n",
+       "line 1: 'a.b' is not an IPv4 address"},
+      {"interface t tunnel protection ipsec\n",
+       "line 1: expected 'tunnel protection ipsec profile NAME'"},
+      {"interface t tunnel bogus\n",
+       "line 1: unknown keyword 'bogus' in interface tunnel (expected mode, "
+       "source, destination or protection)"},
+      {"crypto pki trustpoint CA enrollment\n",
+       "line 1: expected 'enrollment url URL'"},
+      {"crypto pki trustpoint CA vrf\n", "line 1: missing name after 'vrf'"},
+      {"crypto pki trustpoint CA revocation-check\n",
+       "line 1: missing crl, ocsp or none after 'revocation-check'"},
+      {"crypto pki trustpoint CA revocation-check crl bogus\n",
+       "line 1: revocation-check 'bogus' is not crl, ocsp or none"},
+      {"crypto pki certificate map M 1 issuer-name\n",
+       "line 1: missing operator and value after 'issuer-name'"},
+      {"crypto pki certificate map M 1 issuer-name like x\n",
+       "line 1: certificate map operator 'like' is not eq, ne, co or nc"},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(ErrorOf(c.text), c.message) << c.text;
+  }
 }
 
 }  // namespace
