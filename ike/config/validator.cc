@@ -134,6 +134,15 @@ class Checker {
                                       "' has neither address nor identity, "
                                       "so it can match no peer"));
       }
+      // Seed 001: "ensure that a manual PPK is of sufficient size";
+      // RFC 8784 section 6 asks for at least 256 bits of entropy.
+      if (peer.ppk && peer.ppk->kind == PpkConfig::Kind::kManual &&
+          peer.ppk->key.value.size() < 32) {
+        Warn(peer.ppk->line,
+             absl::StrCat(what, " peer '", peer.name, "' ppk manual id ",
+                          peer.ppk->id, " is ", peer.ppk->key.value.size(),
+                          " bytes; RFC 8784 asks for at least 256 bits"));
+      }
       if (peer.ppk && peer.ppk->kind == PpkConfig::Kind::kDynamic &&
           config_.FindSksProfile(peer.ppk->sks_profile) == nullptr) {
         Error(peer.ppk->line,

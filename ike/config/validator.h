@@ -24,7 +24,9 @@
 //   * warnings: algorithms cygnet refuses to negotiate (RFC 8247 / RFC 8221:
 //     DES, 3DES, MD5, NULL, MODP groups 1/2/5/22-24), seed 002's "password
 //     encryption aes" without a config key, a profile no remote identity can
-//     select, a tunnel interface without destination.
+//     select, a tunnel interface without destination, a manual PPK shorter
+//     than 256 bits (RFC 8784 section 6; seed 001's own example PPK is 64
+//     bits).
 //
 // Stateless; findings are ordered by line.
 #ifndef CYGNET_IKE_CONFIG_VALIDATOR_H_

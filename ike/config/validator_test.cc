@@ -203,5 +203,17 @@ TEST(ValidatorTest, CheckValidJoinsEveryError) {
             "not exist");
 }
 
+TEST(ValidatorTest, ShortManualPpkIsAWarning) {
+  EXPECT_EQ(Warnings("keyring K peer A address 10.0.0.1\n"
+                     "keyring K peer A ppk manual id 123 key password "
+                     "060506324F41584B56 required\n"),
+            V{"line 2: keyring 'K' peer 'A' ppk manual id 123 is 8 bytes; "
+              "RFC 8784 asks for at least 256 bits"});
+  EXPECT_TRUE(Warnings("keyring K peer A address 10.0.0.1\n"
+                       "keyring K peer A ppk manual id 1 key "
+                       "0123456789abcdef0123456789abcdef\n")
+                  .empty());
+}
+
 }  // namespace
 }  // namespace cygnet::ike::config
