@@ -9,28 +9,46 @@
 
 namespace cygnet::crypto {
 
-struct AesCbc::Schedules {
-  ~Schedules() { OPENSSL_cleanse(this, sizeof(*this)); }
-  AES_KEY encrypt;
-  AES_KEY decrypt;
+struct AesCbc::Schedule {
+  ~Schedule() { OPENSSL_cleanse(&key, sizeof(key)); }
+  AES_KEY key;
 };
 
-AesCbc::AesCbc(size_t key_size) : key_size_(key_size) {}
+void AesCbc::ScheduleDeleter::operator()(Schedule* schedule) const {
+  delete schedule;
+}
+
+AesCbc::AesCbc(size_t key_size, AesCbcDirection direction)
+    : key_size_(key_size), direction_(direction) {}
 AesCbc::AesCbc(AesCbc&&) noexcept = default;
 AesCbc& AesCbc::operator=(AesCbc&&) noexcept = default;
 AesCbc::~AesCbc() = default;
 
-absl::StatusOr<AesCbc> AesCbc::Create(absl::Span<const uint8_t> key) {
+absl::StatusOr<AesCbc> AesCbc::Create(absl::Span<const uint8_t> key,
+                                      AesCbcDirection direction) {
   if (key.size() != 16 && key.size() != 24 && key.size() != 32) {
     return absl::InvalidArgumentError(absl::StrCat(
         "AES-CBC key must be 16, 24 or 32 bytes, got ", key.size()));
   }
-  AesCbc cbc(key.size());
-  cbc.schedules_ = std::make_unique<Schedules>();
+  if (direction != AesCbcDirection::kBoth &&
+      direction != AesCbcDirection::kEncryptOnly &&
+      direction != AesCbcDirection::kDecryptOnly) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "AES-CBC direction ", static_cast<int>(direction), " is not valid"));
+  }
+  AesCbc cbc(key.size(), direction);
   const unsigned bits = static_cast<unsigned>(key.size() * 8);
-  if (AES_set_encrypt_key(key.data(), bits, &cbc.schedules_->encrypt) != 0 ||
-      AES_set_decrypt_key(key.data(), bits, &cbc.schedules_->decrypt) != 0) {
-    return absl::InternalError("AES-CBC key schedule failed");
+  if (direction != AesCbcDirection::kDecryptOnly) {
+    cbc.encrypt_.reset(new Schedule);
+    if (AES_set_encrypt_key(key.data(), bits, &cbc.encrypt_->key) != 0) {
+      return absl::InternalError("AES-CBC key schedule failed");
+    }
+  }
+  if (direction != AesCbcDirection::kEncryptOnly) {
+    cbc.decrypt_.reset(new Schedule);
+    if (AES_set_decrypt_key(key.data(), bits, &cbc.decrypt_->key) != 0) {
+      return absl::InternalError("AES-CBC key schedule failed");
+    }
   }
   return cbc;
 }
@@ -55,29 +73,33 @@ absl::Status CheckArguments(absl::Span<const uint8_t> iv,
 
 absl::Status AesCbc::Encrypt(absl::Span<const uint8_t> iv,
                              absl::Span<uint8_t> in_out) const {
-  if (schedules_ == nullptr) {
-    return absl::FailedPreconditionError("AES-CBC key was moved from");
+  if (encrypt_ == nullptr) {
+    return absl::FailedPreconditionError(
+        decrypt_ == nullptr ? "AES-CBC key was moved from"
+                            : "AES-CBC key was created for decryption only");
   }
   absl::Status status = CheckArguments(iv, in_out);
   if (!status.ok() || in_out.empty()) return status;
   uint8_t chain[kAesBlockSize];  // AES_cbc_encrypt updates the IV it is given
   std::memcpy(chain, iv.data(), sizeof(chain));
-  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(),
-                  &schedules_->encrypt, chain, AES_ENCRYPT);
+  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(), &encrypt_->key,
+                  chain, AES_ENCRYPT);
   return absl::OkStatus();
 }
 
 absl::Status AesCbc::Decrypt(absl::Span<const uint8_t> iv,
                              absl::Span<uint8_t> in_out) const {
-  if (schedules_ == nullptr) {
-    return absl::FailedPreconditionError("AES-CBC key was moved from");
+  if (decrypt_ == nullptr) {
+    return absl::FailedPreconditionError(
+        encrypt_ == nullptr ? "AES-CBC key was moved from"
+                            : "AES-CBC key was created for encryption only");
   }
   absl::Status status = CheckArguments(iv, in_out);
   if (!status.ok() || in_out.empty()) return status;
   uint8_t chain[kAesBlockSize];
   std::memcpy(chain, iv.data(), sizeof(chain));
-  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(),
-                  &schedules_->decrypt, chain, AES_DECRYPT);
+  AES_cbc_encrypt(in_out.data(), in_out.data(), in_out.size(), &decrypt_->key,
+                  chain, AES_DECRYPT);
   return absl::OkStatus();
 }
 

@@ -76,5 +76,39 @@ TEST(AesCbcTest, Errors) {
   EXPECT_TRUE(moved.Decrypt(H(kIv), absl::MakeSpan(data)).ok());
 }
 
+TEST(AesCbcTest, OneDirectionKeys) {
+  // SP 800-38A F.2.5 (CBC-AES256): an outbound (encrypt-only) and an inbound
+  // (decrypt-only) key give the same results as a two-way key.
+  const std::vector<uint8_t> key =
+      H("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
+  absl::StatusOr<AesCbc> out =
+      AesCbc::Create(key, AesCbcDirection::kEncryptOnly);
+  absl::StatusOr<AesCbc> in =
+      AesCbc::Create(key, AesCbcDirection::kDecryptOnly);
+  ASSERT_TRUE(out.ok() && in.ok());
+  EXPECT_EQ(out->direction(), AesCbcDirection::kEncryptOnly);
+  EXPECT_EQ(in->direction(), AesCbcDirection::kDecryptOnly);
+  EXPECT_EQ(AesCbc::Create(key)->direction(), AesCbcDirection::kBoth);
+  std::vector<uint8_t> data = H(kPlain);
+  ASSERT_TRUE(out->Encrypt(H(kIv), absl::MakeSpan(data)).ok());
+  EXPECT_EQ(HexEncode(data),
+            "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
+            "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b");
+  ASSERT_TRUE(in->Decrypt(H(kIv), absl::MakeSpan(data)).ok());
+  EXPECT_EQ(HexEncode(data), kPlain);
+  absl::Status s = out->Decrypt(H(kIv), absl::MakeSpan(data));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "AES-CBC key was created for encryption only");
+  s = in->Encrypt(H(kIv), absl::MakeSpan(data));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "AES-CBC key was created for decryption only");
+  AesCbc moved = std::move(*in);
+  s = in->Decrypt(H(kIv), absl::MakeSpan(data));  // NOLINT
+  EXPECT_EQ(s.message(), "AES-CBC key was moved from");
+  absl::StatusOr<AesCbc> bad =
+      AesCbc::Create(key, static_cast<AesCbcDirection>(7));
+  EXPECT_EQ(bad.status().message(), "AES-CBC direction 7 is not valid");
+}
+
 }  // namespace
 }  // namespace cygnet::crypto

@@ -1,6 +1,7 @@
 #include "crypto/hmac.h"
 
 #include <openssl/mem.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 
@@ -10,11 +11,63 @@
 
 namespace cygnet::crypto {
 
+// The precomputed inner and outer states, sized for the hash actually used:
+// an SA with HMAC-SHA-256 keeps two SHA256_CTX (112 bytes each), not two
+// SHA-512-sized unions (issue 3's per-SA memory budget).
 struct Hmac::State {
-  explicit State(HashAlgorithm hash) : inner(hash), outer(hash) {}
-  internal::HashState inner;  // after absorbing key ^ ipad
-  internal::HashState outer;  // after absorbing key ^ opad
+  virtual ~State() = default;
+  // Writes the full HMAC of the concatenated `parts` to `digest`.
+  virtual void Mac(std::initializer_list<absl::Span<const uint8_t>> parts,
+                   uint8_t* digest) const = 0;
 };
+
+namespace {
+
+template <typename Ctx, int (*Init)(Ctx*),
+          int (*Update)(Ctx*, const void*, size_t),
+          int (*Final)(uint8_t*, Ctx*), size_t kDigestSize>
+class StateFor final : public Hmac::State {
+ public:
+  // `ipad` and `opad` are the block-sized key ^ 0x36 and key ^ 0x5c.
+  StateFor(const uint8_t* ipad, const uint8_t* opad, size_t block_size) {
+    Init(&inner_);
+    Update(&inner_, ipad, block_size);
+    Init(&outer_);
+    Update(&outer_, opad, block_size);
+  }
+  ~StateFor() override {
+    OPENSSL_cleanse(&inner_, sizeof(inner_));
+    OPENSSL_cleanse(&outer_, sizeof(outer_));
+  }
+
+  void Mac(std::initializer_list<absl::Span<const uint8_t>> parts,
+           uint8_t* digest) const override {
+    Ctx ctx = inner_;
+    for (absl::Span<const uint8_t> part : parts) {
+      Update(&ctx, part.data(), part.size());
+    }
+    Final(digest, &ctx);
+    ctx = outer_;
+    Update(&ctx, digest, kDigestSize);
+    Final(digest, &ctx);
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
+  }
+
+ private:
+  Ctx inner_;  // after absorbing key ^ ipad
+  Ctx outer_;  // after absorbing key ^ opad
+};
+
+using Sha1State =
+    StateFor<SHA_CTX, SHA1_Init, SHA1_Update, SHA1_Final, SHA_DIGEST_LENGTH>;
+using Sha256State = StateFor<SHA256_CTX, SHA256_Init, SHA256_Update,
+                             SHA256_Final, SHA256_DIGEST_LENGTH>;
+using Sha384State = StateFor<SHA512_CTX, SHA384_Init, SHA384_Update,
+                             SHA384_Final, SHA384_DIGEST_LENGTH>;
+using Sha512State = StateFor<SHA512_CTX, SHA512_Init, SHA512_Update,
+                             SHA512_Final, SHA512_DIGEST_LENGTH>;
+
+}  // namespace
 
 Hmac::Hmac(HashAlgorithm hash) : hash_(hash) {}
 Hmac::Hmac(Hmac&&) noexcept = default;
@@ -37,14 +90,33 @@ absl::StatusOr<Hmac> Hmac::Create(HashAlgorithm hash,
     std::memcpy(block, key.data(), key.size());
   }
   Hmac hmac(hash);
-  hmac.state_ = std::make_unique<State>(hash);
-  uint8_t pad[internal::kMaxBlockSize];
-  for (size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x36;
-  hmac.state_->inner.Update(pad, block_size);
-  for (size_t i = 0; i < block_size; ++i) pad[i] = block[i] ^ 0x5c;
-  hmac.state_->outer.Update(pad, block_size);
-  OPENSSL_cleanse(pad, sizeof(pad));
+  uint8_t ipad[internal::kMaxBlockSize];
+  uint8_t opad[internal::kMaxBlockSize];
+  for (size_t i = 0; i < block_size; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  switch (hash) {
+    case HashAlgorithm::kSha1:
+      hmac.state_ = std::make_unique<Sha1State>(ipad, opad, block_size);
+      break;
+    case HashAlgorithm::kSha256:
+      hmac.state_ = std::make_unique<Sha256State>(ipad, opad, block_size);
+      break;
+    case HashAlgorithm::kSha384:
+      hmac.state_ = std::make_unique<Sha384State>(ipad, opad, block_size);
+      break;
+    case HashAlgorithm::kSha512:
+      hmac.state_ = std::make_unique<Sha512State>(ipad, opad, block_size);
+      break;
+  }
+  OPENSSL_cleanse(ipad, sizeof(ipad));
+  OPENSSL_cleanse(opad, sizeof(opad));
   OPENSSL_cleanse(block, sizeof(block));
+  if (hmac.state_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "HMAC hash algorithm ", static_cast<int>(hash), " is not supported"));
+  }
   return hmac;
 }
 
@@ -66,14 +138,7 @@ absl::Status Hmac::Compute(
                      digest_size, " bytes, got ", out.size()));
   }
   uint8_t digest[internal::kMaxDigestSize];
-  internal::HashState inner = state_->inner;
-  for (absl::Span<const uint8_t> part : parts) {
-    inner.Update(part.data(), part.size());
-  }
-  inner.Final(digest);
-  internal::HashState outer = state_->outer;
-  outer.Update(digest, digest_size);
-  outer.Final(digest);
+  state_->Mac(parts, digest);
   std::memcpy(out.data(), digest, out.size());
   OPENSSL_cleanse(digest, sizeof(digest));
   return absl::OkStatus();

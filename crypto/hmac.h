@@ -42,8 +42,12 @@ class Hmac {
   absl::Status Verify(absl::Span<const uint8_t> data,
                       absl::Span<const uint8_t> tag) const;
 
+  // Opaque, defined in hmac.cc: the precomputed inner/outer digest states,
+  // sized per hash. Public only so that hmac.cc's per-hash implementations
+  // can derive from it.
+  struct State;
+
  private:
-  struct State;  // precomputed inner/outer digest states
   explicit Hmac(HashAlgorithm hash);
   HashAlgorithm hash_;
   std::unique_ptr<State> state_;
