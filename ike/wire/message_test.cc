@@ -157,6 +157,55 @@ TEST(MessageTest, IdentificationBodyForAuth) {
             "01000000c0000201");
 }
 
+// Every truncation and every single-octet change of real messages either
+// fails cleanly or decodes to a message that re-encodes to a fixed point.
+TEST(MessageTest, MutationSweepKeepsTheFixedPoint) {
+  Message every;
+  every.header = testing::IkeAuthHeader(true);
+  every.payloads = testing::EveryPayload();
+  size_t accepted = 0, rejected = 0;
+  for (const Message& m : {testing::IkeSaInitRequest(), every}) {
+    auto bytes = Encode(m);
+    ASSERT_TRUE(bytes.ok());
+    auto check = [&](Bytes candidate) {
+      // Keep the header's Length consistent so the payload parser is reached.
+      if (candidate.size() >= kHeaderSize) {
+        const uint32_t n = static_cast<uint32_t>(candidate.size());
+        candidate[24] = static_cast<uint8_t>(n >> 24);
+        candidate[25] = static_cast<uint8_t>(n >> 16);
+        candidate[26] = static_cast<uint8_t>(n >> 8);
+        candidate[27] = static_cast<uint8_t>(n);
+      }
+      auto decoded = Decode(candidate);
+      if (!decoded.ok()) {
+        ++rejected;
+        EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
+        return;
+      }
+      ++accepted;
+      auto encoded = Encode(*decoded);
+      ASSERT_TRUE(encoded.ok()) << encoded.status();
+      EXPECT_EQ(encoded->size(), candidate.size());
+      auto again = Decode(*encoded);
+      ASSERT_TRUE(again.ok()) << again.status();
+      EXPECT_EQ(again->payloads, decoded->payloads);
+    };
+    for (size_t n = 0; n < bytes->size(); ++n) {
+      check(Bytes(bytes->begin(), bytes->begin() + n));
+    }
+    for (size_t i = kHeaderSize; i < bytes->size(); ++i) {
+      for (uint8_t delta : {0x01, 0x80, 0xff}) {
+        Bytes mutated = *bytes;
+        mutated[i] ^= delta;
+        check(mutated);
+      }
+    }
+  }
+  // Both outcomes occur: the sweep exercises the parser, not just one path.
+  EXPECT_GT(accepted, 100u);
+  EXPECT_GT(rejected, 1000u);
+}
+
 // ------------------------------------------------------------ decode errors
 
 // Wraps payload bytes in a header whose length is right.
