@@ -30,18 +30,66 @@ void ExpectProperties(const SimulationOptions& o, const SimulationReport& r) {
   EXPECT_GT(r.rekeys_started, 0u);
 }
 
+// Shorter than the defaults so the suite stays well under a minute.
+SimulationOptions Base(uint64_t seed) {
+  SimulationOptions o;
+  o.seed = seed;
+  o.devices = 4 + static_cast<int>(seed % 3);
+  o.tlocs = 1 + static_cast<int>(seed % 2);
+  o.loss = 0.05 * static_cast<double>(seed % 5);
+  o.rekeys = 8;
+  o.data_interval = absl::Seconds(2);
+  o.steady_duration = absl::Seconds(700);
+  return o;
+}
+
 TEST(SimulationTest, PropertiesHoldOverManySeeds) {
-  for (uint64_t seed = 1; seed <= 12; ++seed) {
-    SimulationOptions o;
-    o.seed = seed;
-    o.devices = 4 + static_cast<int>(seed % 3);
-    o.tlocs = 1 + static_cast<int>(seed % 2);
-    o.loss = 0.05 * static_cast<double>(seed % 5);
-    o.rekeys = 8;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const SimulationOptions o = Base(seed);
     const SimulationReport r = RunSimulation(o);
     if (seed == 1) std::cout << FormatReport(o, r) << r.device0_show;
     ExpectProperties(o, r);
   }
+}
+
+TEST(SimulationTest, CounterExhaustionTriggersRekeys) {
+  for (uint64_t seed = 21; seed <= 22; ++seed) {
+    SimulationOptions o = Base(seed);
+    o.rekeys = 0;
+    o.rekey_interval = absl::Seconds(3600);  // no time trigger in the run
+    o.sequence_soft_limit = 120;  // "AES-GCM counter nearing exhaustion"
+    const SimulationReport r = RunSimulation(o);
+    ExpectProperties(o, r);
+    EXPECT_GT(r.rekeys_completed, 5u) << FormatReport(o, r);
+  }
+}
+
+TEST(SimulationTest, ColorRestrictionAndDenyRule) {
+  for (uint64_t seed = 31; seed <= 32; ++seed) {
+    SimulationOptions o = Base(seed);
+    o.tlocs = 2;
+    o.restrict_color = true;
+    Policy deny;
+    deny.restrict_color = true;
+    PolicyRule rule;
+    rule.a.system_ips = {0x0a010002};  // device 1 loses everyone
+    rule.permit = false;
+    deny.rules = {rule};
+    o.second_policy = deny;
+    const SimulationReport r = RunSimulation(o);
+    ExpectProperties(o, r);
+  }
+}
+
+TEST(SimulationTest, SameSeedSameRun) {
+  SimulationOptions o = Base(5);
+  o.steady_duration = absl::Seconds(200);
+  const SimulationReport a = RunSimulation(o);
+  const SimulationReport b = RunSimulation(o);
+  EXPECT_EQ(a.steady.sent, b.steady.sent);
+  EXPECT_EQ(a.control_dropped, b.control_dropped);
+  EXPECT_EQ(a.outbound_switches, b.outbound_switches);
+  EXPECT_EQ(a.device0_show, b.device0_show);
 }
 
 }  // namespace
