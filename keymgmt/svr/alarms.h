@@ -19,9 +19,10 @@ enum class AlarmSeverity { kMinor, kMajor, kCritical };
 
 // What the alarm is about; one alarm per (kind, source) is active at a time.
 enum class AlarmKind {
-  kLocalCertificate,         // this router's own certificate
-  kPeerCertificate,          // a peer's certificate: expiry, revocation
-  kUnableToAuthenticatePeer  // bad chain, name mismatch, bad signature
+  kLocalCertificate,          // this router's own certificate
+  kPeerCertificate,           // a peer's certificate: expiry, revocation
+  kUnableToAuthenticatePeer,  // bad chain, name mismatch, bad signature
+  kLocalCertificateUnsigned,  // trusted CAs configured, own cert self-signed
 };
 
 struct Alarm {

@@ -460,6 +460,16 @@ class SvrRouter::Impl {
   void GradeSelf(std::vector<Action>& out, absl::Time now) {
     const CertificateGrade g = GradeExpiry(r_.identity_.leaf(), now);
     const std::string& name = r_.options_.router_name;
+    // The seed: a router without a valid, signed certificate alarms; its
+    // peers, which trust only the configured CAs, will not authenticate it.
+    if (r_.identity_.self_signed && !cfg().trusted_ca_certificates.empty()) {
+      Raise(out, AlarmKind::kLocalCertificateUnsigned, name,
+            AlarmSeverity::kMajor, "ROUTER",
+            absl::StrCat("Router ", name,
+                         " has no CA-signed certificate (self-signed); "
+                         "trusted-ca-certificate is configured"),
+            now);
+    }
     if (g == CertificateGrade::kValid) {
       Clear(out, AlarmKind::kLocalCertificate, name);
       return;

@@ -414,6 +414,60 @@ neighborhood wan
   EXPECT_FALSE(RouterOptionsFromConfig(*disabled, "a").ok());
 }
 
+TEST(SvrRouterTest, SelfSignedRouterWithTrustedCasConfiguredAlarms) {
+  crypto::DeterministicRandom random(11);
+  auto identity =
+      GenerateSelfSignedIdentity("me", crypto::KeyType::kEcdsaP256, random,
+                                 absl::UnixEpoch(), absl::Hours(24 * 365));
+  ASSERT_TRUE(identity.ok());
+  RouterOptions o;
+  o.router_name = "r";
+  o.peers = {{"a", "a-alias"}};
+  o.config.trusted_ca_certificates = {"root-ca"};
+  auto router = SvrRouter::Create(o, *identity, {}, random, absl::UnixEpoch());
+  ASSERT_TRUE(router.ok()) << router.status();
+  std::vector<Action> actions = (*router)->OnTimer(absl::UnixEpoch());
+  bool raised = false;
+  for (const Action& a : actions) {
+    raised |= a.kind == Action::Kind::kAlarmRaised &&
+              a.alarm.severity == AlarmSeverity::kMajor &&
+              absl::StrContains(a.alarm.message, "no CA-signed certificate");
+  }
+  EXPECT_TRUE(raised);
+  ASSERT_EQ((*router)->ActiveAlarms().size(), 1u);
+  // Without a trusted CA list (the seed's self-signed quick start): quiet.
+  o.config.trusted_ca_certificates.clear();
+  router = SvrRouter::Create(o, *identity, {}, random, absl::UnixEpoch());
+  ASSERT_TRUE(router.ok());
+  (*router)->OnTimer(absl::UnixEpoch());
+  EXPECT_TRUE((*router)->ActiveAlarms().empty());
+}
+
+TEST(SvrRouterTest, KeyStatusGolden) {
+  auto sim = TwoRouters(FastOptions(12), 1);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(sim->RunUntilConverged(absl::Minutes(1)));
+  sim->RunFor(absl::Minutes(20) + absl::Seconds(24));
+  sim->Apply("branch", sim->router("branch").RegenerateMetadataKey(sim->now()));
+  sim->RunFor(absl::Seconds(1));
+  // branch-alias < headend-alias: the branch runs the peer-key timer.
+  EXPECT_EQ(ShowSecurityKeyStatus(sim->router("branch"), sim->now()),
+            "================================================\n"
+            "branch-1\n"
+            "================================================\n"
+            "Key Manager State: Active Leader\n"
+            "Rekey Index: 1\n"
+            "Last Rekey: 0 hrs 20 min 25 sec\n"
+            "Next Rekey: 23 hrs 39 min 34 sec\n"
+            "Key Change Count: 1\n"
+            "Config Key Change Count: 1\n"
+            "Key Change Error: none\n"
+            "Config Key Change Error: none\n"
+            "Metadata Rekey Index: 2\n"
+            "Metadata Last Rekey: 0 hrs 0 min 1 sec\n"
+            "Metadata Next Rekey: 23 hrs 59 min 59 sec\n");
+}
+
 TEST(SvrRouterTest, CreateRejectsBadPeerLists) {
   crypto::DeterministicRandom random(8);
   auto identity =
