@@ -545,33 +545,42 @@ absl::StatusOr<SignatureScheme> ChooseSignatureScheme(
     H hash;
     SignatureScheme scheme;
   };
-  std::vector<Candidate> order;
+  // Preference orders: the strongest hash first, except that ECDSA keys try
+  // their curve's own hash first (the pairing of RFC 4754, methods 9-11).
+  static constexpr Candidate kRsaPss[] = {
+      {H::kSha2_512, SignatureScheme::kRsaPssSha512},
+      {H::kSha2_384, SignatureScheme::kRsaPssSha384},
+      {H::kSha2_256, SignatureScheme::kRsaPssSha256}};
+  static constexpr Candidate kRsaPkcs1[] = {
+      {H::kSha2_512, SignatureScheme::kRsaPkcs1Sha512},
+      {H::kSha2_384, SignatureScheme::kRsaPkcs1Sha384},
+      {H::kSha2_256, SignatureScheme::kRsaPkcs1Sha256}};
+  static constexpr Candidate kP256[] = {
+      {H::kSha2_256, SignatureScheme::kEcdsaSha256},
+      {H::kSha2_512, SignatureScheme::kEcdsaSha512},
+      {H::kSha2_384, SignatureScheme::kEcdsaSha384}};
+  static constexpr Candidate kP384[] = {
+      {H::kSha2_384, SignatureScheme::kEcdsaSha384},
+      {H::kSha2_512, SignatureScheme::kEcdsaSha512},
+      {H::kSha2_256, SignatureScheme::kEcdsaSha256}};
+  static constexpr Candidate kP521[] = {
+      {H::kSha2_512, SignatureScheme::kEcdsaSha512},
+      {H::kSha2_384, SignatureScheme::kEcdsaSha384},
+      {H::kSha2_256, SignatureScheme::kEcdsaSha256}};
+  absl::Span<const Candidate> order;
   switch (key_type) {
     case KeyType::kRsa:
-      if (rsa_pss) {
-        order = {{H::kSha2_512, SignatureScheme::kRsaPssSha512},
-                 {H::kSha2_384, SignatureScheme::kRsaPssSha384},
-                 {H::kSha2_256, SignatureScheme::kRsaPssSha256}};
-      } else {
-        order = {{H::kSha2_512, SignatureScheme::kRsaPkcs1Sha512},
-                 {H::kSha2_384, SignatureScheme::kRsaPkcs1Sha384},
-                 {H::kSha2_256, SignatureScheme::kRsaPkcs1Sha256}};
-      }
+      order = rsa_pss ? absl::MakeConstSpan(kRsaPss)
+                      : absl::MakeConstSpan(kRsaPkcs1);
       break;
     case KeyType::kEcdsaP256:
-      order = {{H::kSha2_256, SignatureScheme::kEcdsaSha256},
-               {H::kSha2_512, SignatureScheme::kEcdsaSha512},
-               {H::kSha2_384, SignatureScheme::kEcdsaSha384}};
+      order = kP256;
       break;
     case KeyType::kEcdsaP384:
-      order = {{H::kSha2_384, SignatureScheme::kEcdsaSha384},
-               {H::kSha2_512, SignatureScheme::kEcdsaSha512},
-               {H::kSha2_256, SignatureScheme::kEcdsaSha256}};
+      order = kP384;
       break;
     case KeyType::kEcdsaP521:
-      order = {{H::kSha2_512, SignatureScheme::kEcdsaSha512},
-               {H::kSha2_384, SignatureScheme::kEcdsaSha384},
-               {H::kSha2_256, SignatureScheme::kEcdsaSha256}};
+      order = kP521;
       break;
   }
   for (const Candidate& candidate : order) {
