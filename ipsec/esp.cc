@@ -244,6 +244,18 @@ absl::Status CheckInnerPacket(uint8_t next_header, PacketBuffer& packet) {
 // Ports are read for TCP, UDP and SCTP first fragments; ICMP and ICMPv6 put
 // type and code (type in the high byte) in both ports (RFC 7296 section
 // 3.13.1); anything else leaves them 0.
+absl::Status CheckSelectors(SecurityAssociation& sa, const FiveTuple& tuple) {
+  if (SelectorsMatch(sa.local_selectors(), sa.remote_selectors(), tuple,
+                     /*outbound=*/false)) {
+    return absl::OkStatus();
+  }
+  ++sa.mutable_counters().selector_mismatches;
+  return absl::PermissionDeniedError(
+      absl::StrCat("inner packet ", tuple.source.ToString(), " -> ",
+                   tuple.destination.ToString(), " protocol ", tuple.protocol,
+                   " is outside the SA's traffic selectors"));
+}
+
 FiveTuple InnerFiveTuple(const PacketBuffer& packet, uint8_t next_header) {
   const uint8_t* p = packet.data();
   FiveTuple tuple;
@@ -296,8 +308,42 @@ FiveTuple InnerFiveTuple(const PacketBuffer& packet, uint8_t next_header) {
 
 }  // namespace
 
-absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
-                     uint8_t* next_header) {
+namespace {
+
+// Transport mode: the outer addresses are the packet's own, the protocol the
+// next header, the ports those of the decrypted upper-layer header.
+FiveTuple TransportFiveTuple(const PacketBuffer& packet, uint8_t next_header,
+                             const IpAddress& source,
+                             const IpAddress& destination) {
+  FiveTuple tuple;
+  tuple.source = source;
+  tuple.destination = destination;
+  tuple.protocol = next_header;
+  if (packet.length >= 4) {
+    const uint8_t* l4 = packet.data();
+    switch (next_header) {
+      case 6:
+      case 17:
+      case 132:
+        tuple.source_port = Load16(l4);
+        tuple.destination_port = Load16(l4 + 2);
+        break;
+      case 1:
+      case 58:
+        tuple.source_port = tuple.destination_port = Load16(l4);
+        break;
+      default:
+        break;
+    }
+  }
+  return tuple;
+}
+
+// EspOpen, plus the transport-mode selector check when the outer addresses
+// are known (Decapsulate).
+absl::Status OpenOnSa(SecurityAssociation& sa, PacketBuffer& packet,
+                      uint8_t* next_header, const IpAddress* outer_source,
+                      const IpAddress* outer_destination) {
   SaCounters& counters = sa.mutable_counters();
   uint32_t spi = 0;
   uint32_t sequence_low = 0;
@@ -324,26 +370,35 @@ absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
   // The ICV verified: the packet is authentic, so it may move the window,
   // even if its contents turn out to be unusable below.
   sa.AcceptSequence(*sequence);
-  if (sa.mode() == SaMode::kTunnel && *next_header != kProtocolNoNextHeader) {
+  const bool has_selectors =
+      !sa.local_selectors().empty() || !sa.remote_selectors().empty();
+  if (*next_header == kProtocolNoNextHeader) {
+    // A dummy packet (RFC 4303 section 2.6) carries nothing to check.
+  } else if (sa.mode() == SaMode::kTunnel) {
     status = CheckInnerPacket(*next_header, packet);
     if (!status.ok()) {
       ++counters.malformed;
       return status;
     }
-    if (!sa.local_selectors().empty() || !sa.remote_selectors().empty()) {
-      const FiveTuple tuple = InnerFiveTuple(packet, *next_header);
-      if (!SelectorsMatch(sa.local_selectors(), sa.remote_selectors(), tuple,
-                          /*outbound=*/false)) {
-        ++counters.selector_mismatches;
-        return absl::PermissionDeniedError(absl::StrCat(
-            "inner packet ", tuple.source.ToString(), " -> ",
-            tuple.destination.ToString(), " protocol ", tuple.protocol,
-            " is outside the SA's traffic selectors"));
-      }
+    if (has_selectors) {
+      status = CheckSelectors(sa, InnerFiveTuple(packet, *next_header));
+      if (!status.ok()) return status;
     }
+  } else if (has_selectors && outer_source != nullptr) {
+    status = CheckSelectors(
+        sa, TransportFiveTuple(packet, *next_header, *outer_source,
+                               *outer_destination));
+    if (!status.ok()) return status;
   }
   sa.RecordPacket(packet.length);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
+                     uint8_t* next_header) {
+  return OpenOnSa(sa, packet, next_header, nullptr, nullptr);
 }
 
 absl::Status Encapsulate(SecurityAssociation& sa, PacketBuffer& packet,
@@ -567,7 +622,8 @@ absl::Status Decapsulate(SaLookup lookup, PacketBuffer& packet,
     return absl::NotFoundError(absl::StrFormat("unknown SPI 0x%08x", spi));
   }
   out->sa = sa;
-  status = EspOpen(*sa, packet, &out->next_header);
+  status = OpenOnSa(*sa, packet, &out->next_header, &out->outer_source,
+                    &out->outer_destination);
   if (!status.ok()) return status;
   out->kind = out->next_header == kProtocolNoNextHeader
                   ? DecapsulatedKind::kDummy

@@ -121,6 +121,8 @@ absl::Status EspSeal(SecurityAssociation& sa, uint8_t next_header,
 // packet, reported as such), the inner packet's own length is checked (and
 // TFC padding after it trimmed), and its addresses, protocol and ports must
 // match the SA's traffic selectors when it has any (RFC 4301 section 5.2).
+// In transport mode the selectors are checked by Decapsulate, which knows
+// the outer addresses (EspOpen alone does not).
 absl::Status EspOpen(SecurityAssociation& sa, PacketBuffer& packet,
                      uint8_t* next_header);
 

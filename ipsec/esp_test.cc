@@ -791,6 +791,54 @@ TEST(EspSelectors, InnerPacketOutsideTheSelectorsIsDropped) {
       OpenEsp(*inbound, SealEsp(pair.out, InnerPacket(false, 8), 41)).ok());
 }
 
+TEST(EspSelectors, TransportModeUsesOuterAddressesAndPorts) {
+  PairOptions options;
+  options.mode = SaMode::kTransport;
+  SaPair pair = MakePair(options);
+  auto inbound_with = [&](TrafficSelector local) {
+    SaConfig config;
+    config.spi = 0x1000abcd;
+    config.direction = SaDirection::kInbound;
+    config.mode = SaMode::kTransport;
+    config.local_address = pair.in.local_address();
+    config.remote_address = pair.in.remote_address();
+    config.cipher = EspCipher::kAesGcm256;
+    crypto::DeterministicRandom random(42);
+    config.encryption_key = random.Secret(36);
+    config.local_selectors = {local};
+    config.remote_selectors = {
+        *TrafficSelector::ParseAddresses("192.0.2.0/24")};
+    return *SecurityAssociation::Create(std::move(config), kStart);
+  };
+  // A UDP datagram from port 1000 to port 53.
+  const std::vector<uint8_t> udp = {0x03, 0xe8, 0x00, 53, 0, 12,
+                                    0,    0,    1,    2,  3, 4};
+  crypto::DeterministicRandom random(1);
+  const IpAddress receiver = pair.in.local_address();
+  for (uint16_t port : {53, 54}) {
+    SecurityAssociation inbound = inbound_with(
+        *TrafficSelector::Create(receiver, receiver, 17, port, port));
+    Buffer buffer(udp);
+    ASSERT_TRUE(Encapsulate(pair.out, buffer.packet, random, 17).ok());
+    Buffer received = Received(buffer);
+    DecapsulationCounters counters;
+    Decapsulated result;
+    absl::Status status =
+        Decapsulate([&inbound](uint32_t, const IpAddress&) { return &inbound; },
+                    received.packet, counters, &result);
+    if (port == 53) {
+      EXPECT_TRUE(status.ok()) << status;
+      EXPECT_EQ(received.bytes(), udp);
+    } else {
+      EXPECT_EQ(status.message(),
+                "inner packet 192.0.2.1 -> 198.51.100.7 protocol 17 is "
+                "outside the SA's traffic selectors");
+      EXPECT_EQ(inbound.counters().selector_mismatches, 1u);
+      EXPECT_EQ(inbound.counters().packets, 0u);
+    }
+  }
+}
+
 TEST(EspIv, CbcIvsAreRandomAndExplicitIvIsUsed) {
   PairOptions options;
   options.algorithms = {EspCipher::kAesCbc256, EspIntegrity::kHmacSha256_128};
