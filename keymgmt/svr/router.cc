@@ -191,7 +191,7 @@ struct SvrRouter::SendSession {
   uint16_t generation = 1;
   absl::Time key_created;
   uint64_t nonce = 0;
-  bool needs_metadata = true;
+  int metadata_left = 1;  // packets that still carry the TLV
 };
 
 struct SvrRouter::ReceiveSession {
@@ -1113,6 +1113,10 @@ absl::StatusOr<std::unique_ptr<SvrRouter>> SvrRouter::Create(
     return absl::InvalidArgumentError("router name: empty");
   }
   if (options.nodes.empty()) options.nodes.push_back(options.router_name);
+  if (options.metadata_packets < 1 || options.metadata_packets > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metadata_packets: ", options.metadata_packets, " outside 1..1000"));
+  }
   if (identity.chain.empty()) {
     return absl::InvalidArgumentError("identity: no certificate");
   }
@@ -1303,6 +1307,7 @@ absl::StatusOr<uint32_t> SvrRouter::OpenSession(
   s.metadata.assign(metadata.begin(), metadata.end());
   s.payload_key = std::make_shared<SvrKey>(std::move(*key));
   s.key_created = now;
+  s.metadata_left = options_.metadata_packets;
   return id;
 }
 
@@ -1329,18 +1334,18 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::SendPacket(
     s.payload_key = std::make_shared<SvrKey>(std::move(*key));
     s.generation = s.generation == 0xffff ? 1 : s.generation + 1;
     s.key_created = now;
-    s.needs_metadata = true;
+    s.metadata_left = options_.metadata_packets;
   }
   PacketHeader h;
   h.generation = s.generation;
   h.session_id = session_id;
   h.nonce = s.nonce + 1;
   auto bytes =
-      SealPacket(h, s.needs_metadata ? mk->key.get() : nullptr, mk->index,
+      SealPacket(h, s.metadata_left > 0 ? mk->key.get() : nullptr, mk->index,
                  *s.payload_key, s.metadata, payload, random_);
   if (!bytes.ok()) return bytes.status();
   s.nonce = h.nonce;
-  s.needs_metadata = false;
+  if (s.metadata_left > 0) --s.metadata_left;
   ++counters_.packets_sent;
   return bytes;
 }

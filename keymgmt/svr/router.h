@@ -114,6 +114,10 @@ struct RouterOptions {
   // Inbound sessions idle this long are forgotten (checked every minute).
   absl::Duration session_idle_timeout = absl::Hours(1);
   absl::Duration key_activation_delay = absl::Seconds(30);
+  // How many packets of a session (and after each payload rekey) carry the
+  // metadata TLV; more than one lets the session survive the loss of its
+  // first packet at the cost of larger early packets. At least 1.
+  int metadata_packets = 1;
   // How often certificates are re-graded (expiry alarms).
   absl::Duration certificate_check_interval = absl::Minutes(10);
 };

@@ -372,6 +372,71 @@ TEST(SvrRouterTest, PayloadKeyRekeysInsideALongSession) {
   ASSERT_TRUE(headend.ReceivePacket("branch", *late, sim->now()).ok());
 }
 
+TEST(SvrRouterTest, RepeatedMetadataSurvivesALostFirstPacket) {
+  crypto::DeterministicRandom random(13);
+  auto a_id =
+      GenerateSelfSignedIdentity("a-alias", crypto::KeyType::kEcdsaP256, random,
+                                 absl::UnixEpoch(), absl::Hours(24 * 365));
+  auto b_id =
+      GenerateSelfSignedIdentity("b-alias", crypto::KeyType::kEcdsaP256, random,
+                                 absl::UnixEpoch(), absl::Hours(24 * 365));
+  ASSERT_TRUE(a_id.ok() && b_id.ok());
+  RouterOptions ao;
+  ao.router_name = "a";
+  ao.peers = {{"b", "b-alias"}};
+  ao.metadata_packets = 2;
+  RouterOptions bo;
+  bo.router_name = "b";
+  bo.peers = {{"a", "a-alias"}};
+  absl::Time now = absl::UnixEpoch() + absl::Hours(1);
+  auto a = SvrRouter::Create(ao, *a_id, {}, random, now);
+  auto b = SvrRouter::Create(bo, *b_id, {}, random, now);
+  ASSERT_TRUE(a.ok() && b.ok());
+  // Wire the two engines back to back by hand (the integrator's job).
+  PathId at_a{"b", "a", "wan0", "192.0.2.2"};
+  PathId at_b{"a", "b", "wan0", "192.0.2.1"};
+  std::vector<std::pair<bool, std::vector<uint8_t>>> wire;  // to_b, bytes
+  auto collect = [&](bool from_a, std::vector<Action> actions) {
+    for (Action& act : actions) {
+      if (act.kind == Action::Kind::kSendBfd) {
+        wire.push_back({from_a, std::move(act.bytes)});
+      }
+    }
+  };
+  collect(true, (*a)->AddPath(at_a, now));
+  collect(false, (*b)->AddPath(at_b, now));
+  for (int i = 0; i < 1000 && !wire.empty(); ++i) {
+    auto [to_b, bytes] = wire.front();
+    wire.erase(wire.begin());
+    if (to_b) {
+      collect(false, (*b)->OnBfdMetadata(at_b, bytes, now));
+    } else {
+      collect(true, (*a)->OnBfdMetadata(at_a, bytes, now));
+    }
+  }
+  ASSERT_TRUE((*a)->PeerInService("b"));
+  ASSERT_TRUE((*b)->PeerInService("a"));
+  EXPECT_FALSE(RouterOptions{}.metadata_packets != 1);
+  auto session = (*a)->OpenSession("b", Bytes("md"), now);
+  ASSERT_TRUE(session.ok());
+  auto p1 = (*a)->SendPacket(*session, Bytes("1"), now);  // lost
+  auto p2 = (*a)->SendPacket(*session, Bytes("2"), now);
+  auto p3 = (*a)->SendPacket(*session, Bytes("3"), now);
+  ASSERT_TRUE(p1.ok() && p2.ok() && p3.ok());
+  EXPECT_TRUE(ParsePacket(*p1)->has_metadata);
+  EXPECT_TRUE(ParsePacket(*p2)->has_metadata);
+  EXPECT_FALSE(ParsePacket(*p3)->has_metadata);
+  auto r2 = (*b)->ReceivePacket("a", *p2, now);
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  auto r3 = (*b)->ReceivePacket("a", *p3, now);
+  ASSERT_TRUE(r3.ok()) << r3.status();
+  EXPECT_EQ(r3->payload, Bytes("3"));
+  // The lost packet arriving late is still fine (within the window).
+  ASSERT_TRUE((*b)->ReceivePacket("a", *p1, now).ok());
+  ao.metadata_packets = 0;
+  EXPECT_FALSE(SvrRouter::Create(ao, *a_id, {}, random, now).ok());
+}
+
 TEST(SvrRouterTest, OptionsFromConfig) {
   auto config = ParseAuthorityConfig(R"(authority
 enhanced-security-key-management true
