@@ -9,7 +9,9 @@
 //   * Router 1's running config names keyring "key_mgmt", which does not
 //     exist (the validator reports it), and the dynamic PPK responder's
 //     ipsec profile names transform-set "ts3" while defining "ts1".
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -156,6 +158,17 @@ TEST(SeedExamplesTest, UnnamedIpsecProfileLinesWarnOncePerLine) {
     // router as a responder ..." wraps onto a second, unprompted line.
     EXPECT_EQ(profile.responder_only, expected.responder_only);
   }
+}
+
+TEST(SeedExamplesTest, TheListNamesEveryTestdataFile) {
+  std::set<std::string> listed(std::begin(kAllExamples),
+                               std::end(kAllExamples));
+  std::set<std::string> present;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("ike/config/testdata")) {
+    present.insert(entry.path().filename().string());
+  }
+  EXPECT_EQ(listed, present);
 }
 
 // ---- Seed 001 / 003 step-by-step examples
