@@ -163,6 +163,10 @@ absl::Status OpenEspPayload(const EspTransform& transform, bool esn,
 absl::Status EspSeal(SecurityAssociation& sa, uint8_t next_header,
                      PacketBuffer& packet, crypto::Random& random,
                      const SealOptions& options) {
+  if (sa.direction() != SaDirection::kOutbound) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("SA 0x%08x is inbound: it cannot seal", sa.spi()));
+  }
   const EspTransform& transform = sa.transform();
   // Check room before spending a sequence number.
   const size_t head = kEspHeaderSize + transform.iv_size();
@@ -355,6 +359,10 @@ absl::Status OpenOnSa(SecurityAssociation& sa, PacketBuffer& packet,
   if (spi != sa.spi()) {
     ++counters.malformed;
     return absl::NotFoundError(absl::StrFormat("unknown SPI 0x%08x", spi));
+  }
+  if (sa.direction() != SaDirection::kInbound) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("SA 0x%08x is outbound: it cannot open", spi));
   }
   status = sa.CheckUsable();
   if (!status.ok()) return status;

@@ -29,6 +29,8 @@
 //   kAlreadyExists / kOutOfRange  replayed / too old -> replay_drops
 //   kNotFound         "unknown SPI 0x..." -> DecapsulationCounters
 //   kFailedPrecondition / kResourceExhausted  SA expired / sequence exhausted
+//                     (kFailedPrecondition also: sealing on an inbound SA
+//                     or opening on an outbound one)
 //   kResourceExhausted "no room: ..." when head/tailroom is short -> no_room
 // Malformed input never crashes and is always counted.
 //

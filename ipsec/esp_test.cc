@@ -464,6 +464,18 @@ TEST(EspErrors, InnerPacketMustBeWhatNextHeaderSays) {
   EXPECT_EQ(payload, original);
 }
 
+TEST(EspErrors, DirectionIsEnforced) {
+  SaPair pair = MakePair({});
+  crypto::DeterministicRandom random(1);
+  Buffer buffer(InnerPacket(true, 8));
+  EXPECT_EQ(Encapsulate(pair.in, buffer.packet, random).message(),
+            "SA 0x1000abcd is inbound: it cannot seal");
+  const std::vector<uint8_t> esp = SealEsp(pair.out, InnerPacket(true, 8), 4);
+  EXPECT_EQ(OpenEsp(pair.out, esp).message(),
+            "SA 0x1000abcd is outbound: it cannot open");
+  EXPECT_TRUE(OpenEsp(pair.in, esp).ok());
+}
+
 TEST(EspErrors, DummyPacketIsRecognised) {
   SaPair pair = MakePair({});
   Receiver receiver(&pair.in);
