@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "keymgmt/svr/alarms.h"
 #include "keymgmt/svr/config.h"
 #include "keymgmt/svr/show.h"
 #include "keymgmt/svr/simulation.h"
@@ -163,5 +164,22 @@ int main(int argc, char** argv) {
       "detail\n%s",
       cygnet::keymgmt::svr::ShowSecurityAssociations(hub, "spoke1", true, now)
           .c_str());
+  std::printf(
+      "\nadmin@hub-1.hub# show alarms\n%s",
+      cygnet::keymgmt::svr::RenderAlarmTable(hub.ActiveAlarms()).c_str());
+  const auto& c = hub.counters();
+  std::printf(
+      "\nhub counters: BFD rx %llu tx %llu malformed %llu auth-failed %llu "
+      "stale %llu; packets rx %llu forwarded %llu auth-failed %llu replayed "
+      "%llu\n",
+      static_cast<unsigned long long>(c.bfd_messages_received),
+      static_cast<unsigned long long>(c.bfd_messages_sent),
+      static_cast<unsigned long long>(c.bfd_malformed),
+      static_cast<unsigned long long>(c.bfd_authentication_failed),
+      static_cast<unsigned long long>(c.bfd_stale),
+      static_cast<unsigned long long>(c.packets_received),
+      static_cast<unsigned long long>(c.packets_forwarded),
+      static_cast<unsigned long long>(c.packet_authentication_failed),
+      static_cast<unsigned long long>(c.packet_replayed));
   return converged && failed == 0 ? 0 : 1;
 }
