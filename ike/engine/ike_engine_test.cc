@@ -13,6 +13,7 @@
 #include "crypto/random.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ike/engine/engine_simulation.h"
 #include "ike/engine/show_ikev2.h"
 #include "ipsec/sa_database.h"
 #include "testing/simulated_network.h"
@@ -60,92 +61,6 @@ IkePolicy SeedPolicy(const std::string& name, const char* local,
   policy.remote_selectors = {ipsec::TrafficSelector::Any(true)};
   return policy;
 }
-
-struct Router {
-  Router(uint64_t seed, EngineLimits limits = {})
-      : random(seed), engine(random, sad, limits) {}
-  crypto::DeterministicRandom random;
-  ipsec::SaDatabase sad;
-  IkeEngine engine;
-  std::vector<Event> events;
-
-  int Count(EventType type) const {
-    int n = 0;
-    for (const Event& e : events) n += e.type == type ? 1 : 0;
-    return n;
-  }
-  std::string Reasons() const {
-    std::string out;
-    for (const Event& e : events) {
-      absl::StrAppend(&out, EventTypeName(e.type), ": ", e.reason, "\n");
-    }
-    return out;
-  }
-};
-
-class Simulation {
- public:
-  Simulation(uint64_t seed, testing::NetworkConditions conditions,
-             EngineLimits limits_a = {}, EngineLimits limits_b = {})
-      : network_(seed, conditions),
-        a_(seed * 2 + 1, limits_a),
-        b_(seed * 2 + 2, limits_b) {}
-
-  Router& a() { return a_; }
-  Router& b() { return b_; }
-  testing::SimulatedNetwork& network() { return network_; }
-  absl::Time now() const { return now_; }
-
-  void Flush() {
-    for (Router* router : {&a_, &b_}) {
-      for (SendDatagram& d : router->engine.TakeDatagrams()) {
-        network_.Send(testing::Datagram{{d.from.address, d.from.port},
-                                        {d.to.address, d.to.port},
-                                        std::move(d.bytes)},
-                      now_);
-      }
-      for (Event& e : router->engine.TakeEvents()) {
-        router->events.push_back(std::move(e));
-      }
-    }
-  }
-
-  Router& RouterAt(const ipsec::IpAddress& address) {
-    return address == Ip("198.51.100.5") ? a_ : b_;
-  }
-
-  // Runs until `until` of simulated time.
-  void RunUntil(absl::Time until) {
-    Flush();
-    for (int steps = 0; steps < 1000000; ++steps) {
-      absl::Time next =
-          std::min({network_.NextDeliveryTime(), a_.engine.NextTimeout(),
-                    b_.engine.NextTimeout()});
-      if (next > until) break;
-      now_ = std::max(now_, next);
-      for (testing::Datagram& d : network_.DeliverDue(now_)) {
-        RouterAt(d.to.address)
-            .engine.HandleDatagram({d.from.address, d.from.port},
-                                   {d.to.address, d.to.port}, d.bytes, now_);
-        Flush();
-      }
-      for (Router* router : {&a_, &b_}) {
-        if (router->engine.NextTimeout() <= now_) {
-          router->engine.HandleTimeout(now_);
-          Flush();
-        }
-      }
-    }
-    now_ = std::max(now_, until);
-  }
-  void RunFor(absl::Duration d) { RunUntil(now_ + d); }
-
- private:
-  testing::SimulatedNetwork network_;
-  Router a_;
-  Router b_;
-  absl::Time now_ = absl::FromUnixSeconds(1700000000);
-};
 
 void AddSeedPolicies(Simulation& sim, const std::string& psk_a = "cisco123",
                      const std::string& psk_b = "cisco123") {
