@@ -6,7 +6,8 @@
 // the value (for public values and nonces too, so an operator compares both
 // ends the same way); keys are never shown. "-" marks a column that does not
 // apply: a peer without pairwise keys has no PWK-SPI, public key, nonce or
-// shared secret.
+// shared secret. SPIs print as 8 hex digits (the seed's 6 are too few for
+// the 32-bit layout of kdf.h).
 //
 //   outbound-connections: one row per TLOC pair, the SA traffic uses.
 //     SOURCE IP, SOURCE PORT, DEST IP, DEST PORT, LOCAL TLOC ADDRESS,
