@@ -7,6 +7,13 @@
 // a salt as long as the hash. Keys are immutable after creation and
 // thread-safe; a bad signature is "signature verification failed", never a
 // crash, whatever the input.
+//
+// Status codes: a signature that does not verify (including a P1363
+// signature of the wrong length) is Unauthenticated; a scheme that does not
+// suit the key (RSA scheme on an EC key, or the reverse), unparsable keys and
+// bad generation parameters are InvalidArgument. Signing randomness (ECDSA
+// nonces, PSS salts) comes from BoringSSL, so only key generation is
+// reproducible from the injected Random.
 #ifndef CYGNET_CRYPTO_SIGNATURE_H_
 #define CYGNET_CRYPTO_SIGNATURE_H_
 
