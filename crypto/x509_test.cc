@@ -1,5 +1,7 @@
 #include "crypto/x509.h"
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -397,6 +399,54 @@ TEST(X509Test, SanOnlyCertificate) {
   EXPECT_EQ(c->dns_names(), std::vector<std::string>{"only.example"});
   EXPECT_EQ(c->public_key().type(), KeyType::kEcdsaP521);
   EXPECT_TRUE(VerifyCertificateChain(*c, {}, {*c}, kNow).ok());
+}
+
+std::vector<uint8_t> ReadFixture(const std::string& name) {
+  std::ifstream in("crypto/testdata/x509/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
+// A P-256 CA, an RSA-2048 leaf and a CRL revoking the leaf, generated once
+// with Python's `cryptography` package: no keyUsage or key identifiers, names
+// in O-then-CN order, so parsing and verification do not rely on our own
+// builder's conventions.
+TEST(X509Test, ForeignCertificatesAndCrl) {
+  absl::StatusOr<Certificate> ca = Certificate::FromDer(ReadFixture("ca.der"));
+  absl::StatusOr<Certificate> leaf =
+      Certificate::FromDer(ReadFixture("leaf.der"));
+  absl::StatusOr<Crl> crl = Crl::FromDer(ReadFixture("crl.der"));
+  ASSERT_TRUE(ca.ok()) << ca.status();
+  ASSERT_TRUE(leaf.ok()) << leaf.status();
+  ASSERT_TRUE(crl.ok()) << crl.status();
+  EXPECT_EQ(ca->subject(), "CN=Fuzz CA,O=Fuzz");
+  EXPECT_EQ(ca->common_name(), "Fuzz CA");
+  EXPECT_EQ(ca->public_key().type(), KeyType::kEcdsaP256);
+  EXPECT_EQ(leaf->subject(), "CN=leaf.example");
+  EXPECT_EQ(leaf->issuer(), "CN=Fuzz CA,O=Fuzz");
+  EXPECT_EQ(leaf->dns_names(), std::vector<std::string>{"leaf.example"});
+  EXPECT_EQ(leaf->email_addresses(), std::vector<std::string>{"a@example"});
+  ASSERT_EQ(leaf->ip_addresses().size(), 1u);
+  EXPECT_EQ(leaf->ip_addresses()[0], (std::vector<uint8_t>{192, 0, 2, 7}));
+  EXPECT_EQ(leaf->serial(), test::H("1234"));
+  EXPECT_EQ(leaf->not_before(), Date(2025, 1, 1));
+  EXPECT_EQ(leaf->not_after(), Date(2030, 1, 1));
+  EXPECT_EQ(leaf->public_key().rsa_bits(), 2048u);
+  EXPECT_EQ(crl->issuer(), "CN=Fuzz CA,O=Fuzz");
+  EXPECT_TRUE(crl->IsRevoked(leaf->serial()));
+  EXPECT_EQ(crl->next_update(), Date(2030, 1, 1));
+
+  EXPECT_TRUE(VerifyCertificateChain(*leaf, {}, {*ca}, kNow).ok());
+  absl::Status s = VerifyCertificateChain(*leaf, {}, {*ca}, kNow, {*crl});
+  EXPECT_TRUE(Contains(s, "revoked: serial 0x1234")) << s;
+  s = VerifyCertificateChain(*leaf, {}, {*ca}, Date(2030, 6, 1));
+  EXPECT_TRUE(Contains(s, "certificate expired at 2030-01-01T00:00:00Z")) << s;
+  // Our CRL for our PKI does not cover a foreign issuer.
+  s = VerifyCertificateChain(
+      *leaf, {}, {*ca}, kNow,
+      {*CrlBuilder().Sign(TestPki().root, TestPki().root_key)});
+  EXPECT_TRUE(Contains(s, "no CRL from issuer CN=Fuzz CA,O=Fuzz")) << s;
 }
 
 }  // namespace
