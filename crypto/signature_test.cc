@@ -317,5 +317,26 @@ TEST(SignatureTest, TraditionalPemFormsParse) {
   EXPECT_EQ(*again->public_key().ToDer(), test::H(kRsaPublicKeyDer));
 }
 
+TEST(SignatureTest, UnsupportedKeyTypesAreNamed) {
+  // A P-224 key (`openssl ecparam -name secp224r1`) and an Ed25519 key.
+  absl::StatusOr<PublicKey> p224 = PublicKey::FromDer(test::H(
+      "304e301006072a8648ce3d020106052b81040021033a00047aac327fcfaf01c8acc13f"
+      "ee6cc4b46856a594af6d1b8192a04b93945a0413ec212919d1b764c3f816b248d836a4"
+      "9c992bb1b7243dac5072"));
+  EXPECT_EQ(p224.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(p224.status().message().find("EC key curve secp224r1 is not "
+                                         "supported"),
+            std::string::npos)
+      << p224.status();
+  absl::StatusOr<PublicKey> ed25519 = PublicKey::FromDer(
+      test::H("302a300506032b6570032100fb0f51f6073ea39e160c35552fc5b06235f1d8"
+              "53bfd79d4280436bc4701687d3"));
+  EXPECT_EQ(ed25519.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ed25519.status().message().find("is not supported (RSA and EC "
+                                            "keys are)"),
+            std::string::npos)
+      << ed25519.status();
+}
+
 }  // namespace
 }  // namespace cygnet::crypto

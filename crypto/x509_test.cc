@@ -449,5 +449,15 @@ TEST(X509Test, ForeignCertificatesAndCrl) {
   EXPECT_TRUE(Contains(s, "no CRL from issuer CN=Fuzz CA,O=Fuzz")) << s;
 }
 
+TEST(X509Test, UnsupportedKeyTypeIsRejectedAtParse) {
+  // Self-signed Ed25519 certificate from Python's `cryptography`.
+  absl::StatusOr<Certificate> c =
+      Certificate::FromDer(ReadFixture("ed25519.der"));
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(c.status(), "certificate CN=ed: key type"))
+      << c.status();
+  EXPECT_TRUE(Contains(c.status(), "is not supported")) << c.status();
+}
+
 }  // namespace
 }  // namespace cygnet::crypto
