@@ -66,6 +66,21 @@ TEST(SvrRouterTest, TwoRoutersConvergeToMkeyExchComp) {
   EXPECT_EQ(sim->router("headend").counters().bfd_authentication_failed, 0u);
 }
 
+TEST(SvrRouterTest, EveryKeyExchangeAlgorithmConverges) {
+  for (KeyExchangeAlgorithm alg :
+       {KeyExchangeAlgorithm::kEcdhP256, KeyExchangeAlgorithm::kEcdhP521,
+        KeyExchangeAlgorithm::kX25519, KeyExchangeAlgorithm::kModp2048}) {
+    SvrSimulation::Options o = FastOptions(20);
+    o.config.key_exchange_algorithm = alg;
+    auto sim = TwoRouters(o, 1);
+    ASSERT_NE(sim, nullptr);
+    EXPECT_TRUE(sim->RunUntilConverged(absl::Minutes(1)))
+        << static_cast<int>(alg);
+    EXPECT_EQ(sim->router("headend").Peers(sim->now())[0].peer_key_fingerprint,
+              sim->router("branch").Peers(sim->now())[0].peer_key_fingerprint);
+  }
+}
+
 TEST(SvrRouterTest, ShowOutputsFollowTheSeedLayout) {
   auto sim = TwoRouters(FastOptions(2));
   ASSERT_NE(sim, nullptr);
