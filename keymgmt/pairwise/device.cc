@@ -243,7 +243,8 @@ DeviceOutput DeviceEngine::OnControllerMessage(absl::Span<const uint8_t> bytes,
     ++counters_.malformed;
     Event(out,
           absl::StrCat("malformed controller message: ", m.status().message()));
-  } else if (!started_) {
+  } else if (!started_ ||
+             (shut_down_ && m->type != MessageType::kWithdrawAck)) {
     ++counters_.unexpected;
   } else {
     switch (m->type) {
@@ -257,6 +258,13 @@ DeviceOutput DeviceEngine::OnControllerMessage(absl::Span<const uint8_t> bytes,
         HandlePeerWithdraw(*m, now, out);
         break;
       case MessageType::kWithdrawAck:
+        for (auto it = withdraw_pending_.begin(); it != withdraw_pending_.end();
+             ++it) {
+          if (*it == m->tloc) {
+            withdraw_pending_.erase(it);
+            break;
+          }
+        }
         break;
       default:
         ++counters_.unexpected;
@@ -855,6 +863,7 @@ void DeviceEngine::ReleasePreviousSymmetric(LocalTloc& local, absl::Time now,
 
 DeviceOutput DeviceEngine::Rekey(std::optional<uint8_t> slot, absl::Time now) {
   DeviceOutput out;
+  if (shut_down_) return out;
   for (auto& local : locals_) {
     if (!slot || *slot == local->slot) {
       StartRekey(*local, RekeyReason::kManual, false, now, out);
@@ -867,6 +876,7 @@ DeviceOutput DeviceEngine::Rekey(std::optional<uint8_t> slot, absl::Time now) {
 DeviceOutput DeviceEngine::OnOutboundSaRekeyEvent(uint64_t policy_id,
                                                   absl::Time now) {
   DeviceOutput out;
+  if (shut_down_) return out;
   auto it = policy_index_.find(policy_id);
   if (it != policy_index_.end()) {
     const Pair& pair = *pairs_.at(it->second);
@@ -882,6 +892,7 @@ DeviceOutput DeviceEngine::OnOutboundSaRekeyEvent(uint64_t policy_id,
 
 DeviceOutput DeviceEngine::OnInboundSaRekeyEvent(uint32_t spi, absl::Time now) {
   DeviceOutput out;
+  if (shut_down_) return out;
   auto it = inbound_index_.find(spi);
   if (it != inbound_index_.end()) {
     const Pair& pair = *pairs_.at(it->second);
@@ -890,6 +901,42 @@ DeviceOutput DeviceEngine::OnInboundSaRekeyEvent(uint32_t spi, absl::Time now) {
   }
   Finish(now, out);
   return out;
+}
+
+DeviceOutput DeviceEngine::Shutdown(absl::Time now) {
+  DeviceOutput out;
+  if (!started_ || shut_down_) return out;
+  shut_down_ = true;
+  std::vector<PairKey> keys;
+  for (const auto& [key, pair] : pairs_) keys.push_back(key);
+  for (const PairKey& key : keys) RemovePair(key, out);
+  peers_.clear();
+  for (auto& local : locals_) {
+    withdraw_pending_.push_back(local->id);
+    local->rekey_pending = false;
+  }
+  SendWithdrawals(now, out);
+  Event(out, "shut down: TLOCs withdrawn");
+  Finish(now, out);
+  return out;
+}
+
+void DeviceEngine::SendWithdrawals(absl::Time now, DeviceOutput& out) {
+  last_withdraw_ = now;
+  for (const TlocId& id : withdraw_pending_) {
+    Message m;
+    m.type = MessageType::kWithdraw;
+    m.tloc = id;
+    for (const auto& local : locals_) {
+      if (local->id == id) m.generation = local->current.generation;
+    }
+    absl::StatusOr<std::vector<uint8_t>> bytes = EncodeMessage(m);
+    if (!bytes.ok()) continue;
+    DeviceAction a;
+    a.kind = DeviceAction::Kind::kSendToController;
+    a.message = *std::move(bytes);
+    out.actions.push_back(std::move(a));
+  }
 }
 
 DeviceOutput DeviceEngine::Demand(uint32_t peer_system_ip, absl::Time now) {
@@ -911,6 +958,14 @@ DeviceOutput DeviceEngine::Demand(uint32_t peer_system_ip, absl::Time now) {
 DeviceOutput DeviceEngine::OnTimer(absl::Time now) {
   DeviceOutput out;
   if (!started_) return out;
+  if (shut_down_) {
+    if (!withdraw_pending_.empty() &&
+        now - last_withdraw_ >= config_.retransmit_interval) {
+      SendWithdrawals(now, out);
+    }
+    Finish(now, out);
+    return out;
+  }
   for (auto& local : locals_) {
     if (local->acked_generation != local->current.generation &&
         now - local->last_advertise >= config_.retransmit_interval) {
@@ -994,6 +1049,12 @@ void DeviceEngine::MaybeReleasePreviousPeer(PeerTloc& peer) {
 }
 
 void DeviceEngine::Finish(absl::Time now, DeviceOutput& out) {
+  if (shut_down_) {
+    out.next_timer = withdraw_pending_.empty()
+                         ? absl::InfiniteFuture()
+                         : last_withdraw_ + config_.retransmit_interval;
+    return;
+  }
   absl::Time next = earliest_pair_deadline_;
   for (auto& local : locals_) {
     if (local->previous && local->pairs_on_previous == 0) {

@@ -180,6 +180,10 @@ class DeviceEngine {
   DeviceOutput OnInboundSaRekeyEvent(uint32_t spi, absl::Time now);
   // Manual rekey of one slot, or of every TLOC when `slot` is empty.
   DeviceOutput Rekey(std::optional<uint8_t> slot, absl::Time now);
+  // Takes every TLOC out of service: removes all SAs and withdraws the TLOCs
+  // from the controller (retransmitted until acknowledged). Afterwards the
+  // engine ignores relays and commands.
+  DeviceOutput Shutdown(absl::Time now);
   // Asks the controller for an on-demand tunnel (dynamic full mesh).
   DeviceOutput Demand(uint32_t peer_system_ip, absl::Time now);
   DeviceOutput OnTimer(absl::Time now);
@@ -268,6 +272,7 @@ class DeviceEngine {
   void StartRekey(LocalTloc& local, RekeyReason reason, bool symmetric,
                   absl::Time now, DeviceOutput& out);
   void Advertise(LocalTloc& local, absl::Time now, DeviceOutput& out);
+  void SendWithdrawals(absl::Time now, DeviceOutput& out);
   void HandleAdvertiseAck(const Message& m, absl::Time now, DeviceOutput& out);
   void HandlePeerUpdate(Message m, absl::Time now, DeviceOutput& out);
   void HandlePeerWithdraw(const Message& m, absl::Time now, DeviceOutput& out);
@@ -300,6 +305,10 @@ class DeviceEngine {
   absl::Time earliest_pair_deadline_ = absl::InfiniteFuture();
   uint32_t next_sa_index_ = 1;
   bool started_ = false;
+  bool shut_down_ = false;
+  // TLOCs whose Withdraw the controller has not acknowledged.
+  std::vector<TlocId> withdraw_pending_;
+  absl::Time last_withdraw_;
   DeviceCounters counters_;
 };
 

@@ -99,6 +99,7 @@ class Network {
     }
   }
   size_t held_relays() const { return to_device_.size(); }
+  void DropToController() { to_controller_.clear(); }
   // One packet from device `from` slot 0 to device `to` slot 0 through the
   // SAD: the receiver learns which SPI it arrived on. Returns the SPI, or 0
   // when no SA could carry it.
@@ -346,6 +347,28 @@ TEST(DeviceTest, PolicyChangeRevokesKeysAndSas) {
   net.Deliver();
   EXPECT_EQ(net.dev(1).pair_count(), 1u);
   EXPECT_EQ(net.dev(2).pair_count(), 1u);
+}
+
+TEST(DeviceTest, ShutdownRemovesSasAndWithdrawsFromPeers) {
+  Network net(3);
+  net.Start();
+  ASSERT_EQ(net.dev(1).pair_count(), 2u);
+  net.Apply(0, net.dev(0).Shutdown(net.now()));
+  EXPECT_EQ(net.dev(0).pair_count(), 0u);
+  EXPECT_EQ(net.sad(0).inbound_size(), 0u);
+  EXPECT_EQ(net.sad(0).outbound_size(), 0u);
+  // The Withdraw is lost: it is sent again at the retransmit timer.
+  net.DropToController();
+  net.Advance(absl::Seconds(2));
+  net.Apply(0, net.dev(0).OnTimer(net.now()));
+  net.Deliver();
+  EXPECT_EQ(net.dev(1).pair_count(), 1u);
+  EXPECT_EQ(net.dev(2).pair_count(), 1u);
+  EXPECT_EQ(net.sad(1).inbound_size(), 1u);
+  // Acknowledged: nothing more to send, and commands are ignored.
+  EXPECT_EQ(net.dev(0).OnTimer(net.now() + absl::Seconds(10)).actions.size(),
+            0u);
+  EXPECT_TRUE(net.dev(0).Rekey(std::nullopt, net.now()).actions.empty());
 }
 
 TEST(DeviceTest, ColorRestrictionLimitsSlots) {
