@@ -1350,6 +1350,16 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::SendPacket(
   return bytes;
 }
 
+namespace {
+
+// Generations count 1..0xffff and wrap to 1; 0 means "none yet".
+bool NewerGeneration(uint16_t generation, uint16_t current) {
+  return current == 0 ||
+         static_cast<int16_t>(static_cast<uint16_t>(generation - current)) > 0;
+}
+
+}  // namespace
+
 absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
     absl::string_view from_peer, absl::Span<const uint8_t> bytes,
     absl::Time now) {
@@ -1399,7 +1409,9 @@ absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
       sit = impl_->receive_sessions.emplace(key, ReceiveSession{}).first;
     }
     ReceiveSession& rs = sit->second;
-    if (parsed->header.generation != rs.generation) {
+    // A late TLV of an older generation opens its own packet but never
+    // rolls the session back.
+    if (NewerGeneration(parsed->header.generation, rs.generation)) {
       rs.previous = rs.key;
       rs.key = payload_key;
       rs.generation = parsed->header.generation;
@@ -1497,7 +1509,7 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::ForwardPacket(
       sit = impl_->receive_sessions.emplace(key, ReceiveSession{}).first;
     }
     ReceiveSession& rs = sit->second;
-    if (parsed->header.generation != rs.generation) {
+    if (NewerGeneration(parsed->header.generation, rs.generation)) {
       rs.previous = rs.key;
       rs.key = std::make_shared<SvrKey>(std::move(*pk));
       rs.generation = parsed->header.generation;

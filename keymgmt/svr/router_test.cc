@@ -452,6 +452,38 @@ TEST(SvrRouterTest, RepeatedMetadataSurvivesALostFirstPacket) {
   EXPECT_FALSE(SvrRouter::Create(ao, *a_id, {}, random, now).ok());
 }
 
+TEST(SvrRouterTest, LateTlvOfAnOlderGenerationDoesNotRollBack) {
+  SvrSimulation::Options o = FastOptions(14);
+  o.config.payload_key_rekey_interval_hours = 1;
+  o.metadata_packets = 2;
+  auto sim = TwoRouters(o, 1);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(sim->RunUntilConverged(absl::Minutes(1)));
+  SvrRouter& branch = sim->router("branch");
+  SvrRouter& headend = sim->router("headend");
+  auto id = branch.OpenSession("headend", Bytes("md"), sim->now());
+  ASSERT_TRUE(id.ok());
+  auto q1 = branch.SendPacket(*id, Bytes("1"), sim->now());
+  auto q2 = branch.SendPacket(*id, Bytes("2"), sim->now());  // TLV, late
+  ASSERT_TRUE(q1.ok() && q2.ok());
+  ASSERT_TRUE(ParsePacket(*q2)->has_metadata);
+  ASSERT_TRUE(headend.ReceivePacket("branch", *q1, sim->now()).ok());
+  sim->RunFor(absl::Minutes(61));
+  auto q3 = branch.SendPacket(*id, Bytes("3"), sim->now());
+  auto q4 = branch.SendPacket(*id, Bytes("4"), sim->now());
+  auto q5 = branch.SendPacket(*id, Bytes("5"), sim->now());
+  ASSERT_TRUE(q3.ok() && q4.ok() && q5.ok());
+  EXPECT_EQ(ParsePacket(*q3)->header.generation, 2);
+  EXPECT_FALSE(ParsePacket(*q5)->has_metadata);
+  ASSERT_TRUE(headend.ReceivePacket("branch", *q3, sim->now()).ok());
+  auto late = headend.ReceivePacket("branch", *q2, sim->now());
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->payload, Bytes("2"));
+  auto r5 = headend.ReceivePacket("branch", *q5, sim->now());
+  ASSERT_TRUE(r5.ok()) << r5.status();
+  EXPECT_EQ(r5->payload, Bytes("5"));
+}
+
 TEST(SvrRouterTest, OptionsFromConfig) {
   auto config = ParseAuthorityConfig(R"(authority
 enhanced-security-key-management true

@@ -81,6 +81,7 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
     ro.nodes = r.nodes;
     ro.config = options.config;
     ro.peers = peers[r.name];
+    ro.metadata_packets = options.metadata_packets;
     for (size_t i = 1; i < r.nodes.size(); ++i) {
       auto store = RedundantNodeKeyStore::Create(*identity, r.name);
       if (!store.ok()) return store.status();
