@@ -229,7 +229,8 @@ absl::StatusOr<Ppk> ParseSkipKeyResponse(const HttpResponse& response,
                                          absl::string_view expected_key_id) {
   constexpr absl::string_view kWhat = "key";
   if (expected_bits == 0) expected_bits = kSkipDefaultKeyBits;
-  absl::StatusOr<JsonValue> json = JsonBody(response, kWhat, true);
+  absl::StatusOr<JsonValue> json =
+      JsonBody(response, kWhat, /*key_request=*/!expected_key_id.empty());
   if (!json.ok()) return json.status();
   auto key_id =
       Member(*json, kWhat, "keyId", JsonValue::Type::kString, "string");

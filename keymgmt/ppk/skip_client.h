@@ -86,8 +86,9 @@ absl::StatusOr<HttpRequest> SkipKeyByIdRequest(
 absl::StatusOr<HttpRequest> SkipEntropyRequest(absl::string_view host,
                                                int min_entropy_bits);
 
-// Response validation. Non-200 statuses map to: 400 on a key request ->
-// NotFound (malformed or unknown keyId, Table 7); 404 / 405 -> Unimplemented;
+// Response validation. Non-200 statuses map to: 400 on a key-by-ID request
+// -> NotFound (malformed or unknown keyId, Table 7), other 400s ->
+// InvalidArgument; 404 / 405 -> Unimplemented;
 // 500 / 503 and anything else -> Unavailable; each message names the status.
 absl::StatusOr<SkipCapabilities> ParseSkipCapabilitiesResponse(
     const HttpResponse& response);
