@@ -461,19 +461,30 @@ absl::Status Encapsulate(SecurityAssociation& sa, PacketBuffer& packet,
   uint8_t* p = packet.data();
   const uint8_t protocol = udp ? kProtocolUdp : kProtocolEsp;
   if (v4) {
-    p[0] = 0x45;
-    p[1] = traffic_class;
-    Store16(static_cast<uint16_t>(packet.length), p + 2);
+    const uint16_t first_word = static_cast<uint16_t>(0x4500 | traffic_class);
+    const uint16_t total_length = static_cast<uint16_t>(packet.length);
     // The identification only matters if the packet gets fragmented; the
     // sequence number is unique per SA, which is all RFC 6864 asks.
-    Store16(static_cast<uint16_t>(sa.last_sequence_number()), p + 4);
+    const uint16_t identification =
+        static_cast<uint16_t>(sa.last_sequence_number());
+    const uint16_t ttl_protocol =
+        static_cast<uint16_t>((sa.outer_ttl() << 8) | protocol);
+    const uint8_t* source = sa.local_address().bytes().data();
+    const uint8_t* destination = sa.remote_address().bytes().data();
+    // The checksum is summed from the values, not read back from the
+    // header just written (that read stalls on store forwarding).
+    uint32_t sum =
+        uint32_t{first_word} + total_length + identification + ttl_protocol;
+    sum = SumWords(source, 4, sum);
+    sum = SumWords(destination, 4, sum);
+    Store16(first_word, p);
+    Store16(total_length, p + 2);
+    Store16(identification, p + 4);
     Store16(0, p + 6);
-    p[8] = sa.outer_ttl();
-    p[9] = protocol;
-    Store16(0, p + 10);
-    std::memcpy(p + 12, sa.local_address().bytes().data(), 4);
-    std::memcpy(p + 16, sa.remote_address().bytes().data(), 4);
-    Store16(FoldChecksum(SumWords(p, kIpv4HeaderSize, 0)), p + 10);
+    Store16(ttl_protocol, p + 8);
+    Store16(FoldChecksum(sum), p + 10);
+    std::memcpy(p + 12, source, 4);
+    std::memcpy(p + 16, destination, 4);
   } else {
     Store32(0x60000000u | (static_cast<uint32_t>(traffic_class) << 20), p);
     Store16(static_cast<uint16_t>(packet.length - kIpv6HeaderSize), p + 4);
