@@ -1,0 +1,615 @@
+#!/usr/bin/python3
+"""cygnet ikev2_peer <-> strongSwan charon interoperability tests.
+
+Each case builds two network namespaces joined by a veth pair: "cygnet"
+(192.168.77.1, ikev2_peer with a TUN device, inner address 10.2.0.1) and
+"charon" (192.168.77.2, charon-systemd with kernel-libipsec, inner address
+10.1.0.1 on lo). It writes strongswan.conf / swanctl.conf and
+the cygnet running configuration for the case, runs the exchange, and checks:
+the IKE SA and the child SA are up on both sides (cygnet's events, `swanctl
+--list-sas`), the keys charon logs (filelog ike=4, chd=4) equal the keys
+cygnet derived (ikev2_peer --insecure_log_keys), and ping crosses the tunnel
+in both directions (kernel -> TUN -> cygnet ESP -> charon's userspace ESP and
+back). Rekey, delete and DPD cases drive either side (ikev2_peer
+--stdin_commands, swanctl --rekey / --terminate) and check the result the
+same way. Every process started is stopped and every namespace removed, also
+on failure or SIGTERM.
+
+Usage: interop_test.py IKEV2_PEER CASE [CASE...]   (CASE "all" runs every one)
+Exit 0 when every case passed; prints SKIP and exits 0 only when root or
+network namespaces are missing.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+CHARON = "/usr/sbin/charon-systemd"
+SWANCTL = "/usr/sbin/swanctl"
+CYGNET_ADDR = "192.168.77.1"
+CHARON_ADDR = "192.168.77.2"
+CYGNET_INNER = "10.2.0.1"
+CHARON_INNER = "10.1.0.1"
+PSK = "interop-psk-0123456789abcdef"
+
+# Suites: (cygnet ikev2 proposal lines, cygnet transform, charon IKE
+# proposal, charon ESP proposal, group number).
+SUITES = {
+    "cbc": (["encryption aes-cbc-256", "integrity sha-256", "prf sha-256",
+             "dh-group 20"], "esp-256-aes esp-hmac-sha-256",
+            "aes256-sha256-prfsha256-ecp384", "aes256-sha256"),
+    "gcm19": (["encryption aes-gcm-256", "prf sha-256", "dh-group 19"],
+              "esp-gcm-256", "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+    "gcm21": (["encryption aes-gcm-256", "prf sha-256", "dh-group 21"],
+              "esp-gcm-256", "aes256gcm16-prfsha256-ecp521", "aes256gcm16"),
+}
+
+# name: (suite, identities, who initiates, action)
+CASES = {
+    "cbc_g20_addr_cygnet_initiates": ("cbc", "addr", "cygnet", None),
+    "cbc_g20_addr_charon_initiates": ("cbc", "addr", "charon", None),
+    "gcm_g19_addr_cygnet_initiates": ("gcm19", "addr", "cygnet", None),
+    "gcm_g21_addr_charon_initiates": ("gcm21", "addr", "charon", None),
+    "cbc_g20_fqdn_cygnet_initiates": ("cbc", "fqdn", "cygnet", None),
+    "gcm_g19_fqdn_charon_initiates": ("gcm19", "fqdn", "charon", None),
+    "child_rekey_by_cygnet": ("cbc", "addr", "cygnet", "rekey-child:cygnet"),
+    "child_rekey_by_charon": ("cbc", "addr", "cygnet", "rekey-child:charon"),
+    "ike_rekey_by_cygnet": ("cbc", "addr", "cygnet", "rekey-ike:cygnet"),
+    "ike_rekey_by_charon": ("cbc", "addr", "cygnet", "rekey-ike:charon"),
+    "delete_by_cygnet": ("cbc", "addr", "cygnet", "delete:cygnet"),
+    "delete_by_charon": ("cbc", "addr", "cygnet", "delete:charon"),
+    "dpd_detects_stopped_charon": ("cbc", "addr", "cygnet", "dpd"),
+}
+
+
+class Failure(Exception):
+    pass
+
+
+def log(message):
+    sys.stderr.write("interop: %s\n" % message)
+    sys.stderr.flush()
+
+
+def run(args, check=True, timeout=20):
+    result = subprocess.run(args, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, timeout=timeout)
+    text = result.stdout.decode(errors="replace")
+    if check and result.returncode != 0:
+        raise Failure("%s failed (%d): %s" % (" ".join(args),
+                                               result.returncode, text))
+    return text
+
+
+def skip_reason():
+    if os.geteuid() != 0:
+        return "not root (needs network namespaces, veth, TUN)"
+    for tool in (CHARON, SWANCTL, "/usr/bin/ping"):
+        if not os.path.exists(tool):
+            return "%s missing (install the packages in .ci/packages.txt)" % tool
+    if shutil.which("ip") is None:
+        return "ip (iproute2) missing"
+    probe = "cygprobe%d" % os.getpid()
+    try:
+        run(["ip", "netns", "add", probe])
+        run(["ip", "netns", "del", probe])
+    except Exception as e:  # noqa: BLE001 - any failure means no namespaces
+        return "cannot create network namespaces: %s" % e
+    if not os.path.exists("/dev/net/tun"):
+        return "/dev/net/tun missing"
+    return None
+
+
+class Case:
+    def __init__(self, peer_binary, name, spec, workdir):
+        self.peer_binary = peer_binary
+        self.name = name
+        self.suite, self.ids, self.initiator, self.action = spec
+        self.dir = workdir
+        tag = "%d%s" % (os.getpid() % 100000, name[:3])
+        self.ns_cygnet = "cyg%sa" % tag
+        self.ns_charon = "cyg%sb" % tag
+        self.namespaces = []
+        self.veth = ("cya%d" % (os.getpid() % 100000),
+                     "cyb%d" % (os.getpid() % 100000))
+        self.charon = None
+        self.peer = None
+        self.peer_log_path = os.path.join(self.dir, "ikev2_peer.log")
+        self.peer_out_path = os.path.join(self.dir, "ikev2_peer.out")
+        self.charon_log_path = os.path.join(self.dir, "charon.log")
+        self.vici = "unix://" + os.path.join(self.dir, "charon.vici")
+
+    # ---- setup -------------------------------------------------------------
+
+    def ns(self, namespace, *args):
+        return ["ip", "netns", "exec", namespace] + list(args)
+
+    def setup_network(self):
+        for ns in (self.ns_cygnet, self.ns_charon):
+            run(["ip", "netns", "add", ns])
+            self.namespaces.append(ns)
+            run(self.ns(ns, "ip", "link", "set", "lo", "up"))
+        # Named per test process: Bazel runs cases in parallel.
+        run(["ip", "link", "add", self.veth[0], "netns", self.ns_cygnet,
+             "type", "veth", "peer", "name", self.veth[1], "netns",
+             self.ns_charon])
+        run(self.ns(self.ns_cygnet, "ip", "addr", "add", CYGNET_ADDR + "/24",
+                    "dev", self.veth[0]))
+        run(self.ns(self.ns_cygnet, "ip", "link", "set", self.veth[0], "up"))
+        run(self.ns(self.ns_charon, "ip", "addr", "add", CHARON_ADDR + "/24",
+                    "dev", self.veth[1]))
+        run(self.ns(self.ns_charon, "ip", "link", "set", self.veth[1], "up"))
+        # The inner address sits on lo (this kernel has no dummy links).
+        run(self.ns(self.ns_charon, "ip", "addr", "add", CHARON_INNER + "/32",
+                    "dev", "lo"))
+        # cygnet's side: a persistent TUN that ikev2_peer attaches to.
+        run(self.ns(self.ns_cygnet, "ip", "tuntap", "add", "dev", "cygtun",
+                    "mode", "tun"))
+        run(self.ns(self.ns_cygnet, "ip", "addr", "add", CYGNET_INNER + "/32",
+                    "dev", "cygtun"))
+        run(self.ns(self.ns_cygnet, "ip", "link", "set", "cygtun", "up"))
+        run(self.ns(self.ns_cygnet, "ip", "route", "add", CHARON_INNER + "/32",
+                    "dev", "cygtun", "src", CYGNET_INNER))
+
+    def write_charon_config(self):
+        ike_proposal, esp_proposal = SUITES[self.suite][2:4]
+        conf = os.path.join(self.dir, "strongswan.conf")
+        with open(conf, "w") as f:
+            f.write("""charon {
+  load_modular = no
+  load = random nonce openssl pem pkcs1 x509 pubkey aes sha1 sha2 hmac gcm kdf curve25519 kernel-libipsec kernel-netlink socket-default vici
+  install_virtual_ip = no
+  retransmit_tries = 3
+  retransmit_timeout = 1.0
+  retransmit_base = 1.4
+  plugins {
+    vici {
+      socket = %s
+    }
+  }
+  filelog {
+    interop {
+      path = %s
+      time_format = %%H:%%M:%%S
+      default = 1
+      ike = 4
+      chd = 4
+      cfg = 2
+      net = 2
+      enc = 1
+      knl = 2
+      flush_line = yes
+    }
+  }
+}
+""" % (self.vici, self.charon_log_path))
+        if self.ids == "fqdn":
+            local_id, remote_id = "charon.example.com", "cygnet.example.com"
+        else:
+            local_id, remote_id = CHARON_ADDR, CYGNET_ADDR
+        dpd = ""
+        swanctl_dir = os.path.join(self.dir, "swanctl")
+        os.makedirs(swanctl_dir, exist_ok=True)
+        with open(os.path.join(swanctl_dir, "swanctl.conf"), "w") as f:
+            f.write("""connections {
+  cyg {
+    version = 2
+    local_addrs = %s
+    remote_addrs = %s
+    proposals = %s
+    rekey_time = 0
+    %s
+    local {
+      auth = psk
+      id = %s
+    }
+    remote {
+      auth = psk
+      id = %s
+    }
+    children {
+      net {
+        local_ts = %s/32
+        remote_ts = %s/32
+        esp_proposals = %s
+        rekey_time = 0
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-cyg {
+    id-1 = %s
+    id-2 = %s
+    secret = "%s"
+  }
+}
+""" % (CHARON_ADDR, CYGNET_ADDR, ike_proposal, dpd, local_id, remote_id,
+       CHARON_INNER, CYGNET_INNER, esp_proposal, local_id, remote_id, PSK))
+        self.strongswan_conf = conf
+        self.swanctl_conf = os.path.join(swanctl_dir, "swanctl.conf")
+
+    def write_cygnet_config(self):
+        proposal_lines, transform = SUITES[self.suite][0:2]
+        if self.ids == "fqdn":
+            keyring_peer = ("peer charon\n  pre-shared-key %s\n"
+                            "  identity fqdn charon.example.com\n  exit\n" % PSK)
+            profile_ids = ("match identity remote fqdn charon.example.com\n"
+                           "identity local fqdn cygnet.example.com\n")
+        else:
+            keyring_peer = ("peer charon\n  pre-shared-key %s\n"
+                            "  address %s 255.255.255.255\n  exit\n"
+                            % (PSK, CHARON_ADDR))
+            profile_ids = ("match identity remote address %s 255.255.255.255\n"
+                           % CHARON_ADDR)
+        dpd = "ikev2 dpd 10 2 periodic\n" if self.action == "dpd" else ""
+        text = """! generated by testing/interop/interop_test.py (%s)
+%sikev2 proposal prop_interop
+%s
+exit
+!
+ikev2 policy pol_interop
+match address local %s
+proposal prop_interop
+exit
+keyring keys_interop
+%sexit
+!
+ikev2 profile prof_interop
+authentication local pre-shared
+keyring keys_interop
+lifetime 3600
+%sexit
+!
+ipsec transform-set ts_interop
+mode tunnel
+transform %s
+exit
+!
+ipsec profile ipsec_interop
+set ikev2-profile prof_interop
+set security-association lifetime seconds 3600
+set transform-set ts_interop
+exit
+!
+interface tunnel-ip1
+ipv4 address %s 255.255.255.255
+tunnel mode ipsec ipv4
+tunnel source %s
+tunnel destination %s
+tunnel protection ipsec profile ipsec_interop
+exit
+""" % (self.name, dpd, "\n".join(proposal_lines), CYGNET_ADDR, keyring_peer,
+       profile_ids, transform, CYGNET_INNER, CYGNET_ADDR, CHARON_ADDR)
+        self.cygnet_conf = os.path.join(self.dir, "cygnet.cfg")
+        with open(self.cygnet_conf, "w") as f:
+            f.write(text)
+
+    def start_charon(self):
+        env = dict(os.environ)
+        env.pop("NOTIFY_SOCKET", None)
+        env["STRONGSWAN_CONF"] = self.strongswan_conf
+        self.charon_stdout = open(os.path.join(self.dir, "charon.stdout"), "w")
+        self.charon = subprocess.Popen(self.ns(self.ns_charon, CHARON),
+                                       env=env, stdout=self.charon_stdout,
+                                       stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.charon.poll() is not None:
+                raise Failure("charon exited early (%d)" % self.charon.returncode)
+            r = subprocess.run(self.ns(self.ns_charon, SWANCTL, "--stats",
+                                       "--uri", self.vici),
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            if r.returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            raise Failure("charon's vici socket never answered")
+        self.swanctl("--load-all", "--file", self.swanctl_conf)
+
+    def swanctl(self, *args, check=True, timeout=20):
+        return run(self.ns(self.ns_charon, SWANCTL, *args, "--uri", self.vici),
+                   check=check, timeout=timeout)
+
+    def start_peer(self, initiate):
+        args = [self.peer_binary, "--config=" + self.cygnet_conf,
+                "--local=" + CYGNET_ADDR, "--remote=" + CHARON_ADDR,
+                "--tun=cygtun", "--insecure_log_keys", "--stdin_commands",
+                "--timeout=40"]
+        if initiate:
+            args.append("--initiate")
+        self.peer_log = open(self.peer_log_path, "w")
+        self.peer_out = open(self.peer_out_path, "w")
+        self.peer = subprocess.Popen(self.ns(self.ns_cygnet, *args),
+                                     stdin=subprocess.PIPE,
+                                     stdout=self.peer_out,
+                                     stderr=self.peer_log)
+
+    def peer_command(self, command):
+        self.peer.stdin.write((command + "\n").encode())
+        self.peer.stdin.flush()
+
+    # ---- observation -------------------------------------------------------
+
+    def peer_text(self):
+        with open(self.peer_log_path) as f:
+            return f.read()
+
+    def charon_text(self):
+        try:
+            with open(self.charon_log_path) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def wait_for(self, what, predicate, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            if self.peer is not None and self.peer.poll() is not None:
+                break
+            time.sleep(0.1)
+        if predicate():
+            return
+        raise Failure("timed out waiting for %s" % what)
+
+    def peer_count(self, pattern):
+        return len(re.findall(pattern, self.peer_text()))
+
+    def ping(self, namespace, target, source):
+        out = run(self.ns(namespace, "ping", "-c", "3", "-i", "0.2", "-W", "2",
+                          "-I", source, target), check=False)
+        m = re.search(r"(\d+) packets transmitted, (\d+) received", out)
+        if m is None or m.group(2) == "0":
+            raise Failure("ping %s -> %s failed: %s" % (source, target,
+                                                        out.strip()[-300:]))
+        log("ping %s -> %s: %s/%s replies" % (source, target, m.group(2),
+                                                m.group(1)))
+
+    def check_traffic(self):
+        self.ping(self.ns_cygnet, CHARON_INNER, CYGNET_INNER)
+        self.ping(self.ns_charon, CYGNET_INNER, CHARON_INNER)
+
+    def list_sas(self):
+        return self.swanctl("--list-sas", "--raw", check=False)
+
+    # ---- key comparison ----------------------------------------------------
+
+    @staticmethod
+    def charon_keys(text):
+        """Every hex dump charon logged at level 4: [(label, hex)]."""
+        out = []
+        lines = text.splitlines()
+        i = 0
+        while i < len(lines):
+            m = re.search(r"\] (.+?) => (\d+) bytes @ 0x[0-9a-f]+", lines[i])
+            if not m:
+                i += 1
+                continue
+            label, size = m.group(1), int(m.group(2))
+            data = ""
+            i += 1
+            while i < len(lines) and len(data) < 2 * size:
+                d = re.search(r"\]\s+\d+: ((?:[0-9A-F]{2} ?)+)", lines[i])
+                if not d:
+                    break
+                data += d.group(1).replace(" ", "").lower()
+                i += 1
+            out.append((label, data[:2 * size]))
+        return out
+
+    def compare_keys(self):
+        """cygnet's derived keys must each appear in charon's key log."""
+        dumps = self.charon_keys(self.charon_text())
+        charon_values = {}
+        for label, value in dumps:
+            charon_values.setdefault(value, label)
+        compared = 0
+        ike_lines = re.findall(r"INSECURE-KEY IKE (.*)", self.peer_text())
+        child_lines = re.findall(r"INSECURE-KEY CHILD (.*)", self.peer_text())
+        if not ike_lines or not child_lines:
+            raise Failure("cygnet logged no keys")
+        for line in ike_lines + child_lines:
+            for field, value in re.findall(r"(\w+)=([0-9a-f]*)", line):
+                if field.startswith("spi") or not value:
+                    continue
+                if value not in charon_values:
+                    raise Failure("key %s=%s... derived by cygnet is not in "
+                                  "charon's log (%d dumps)"
+                                  % (field, value[:16], len(dumps)))
+                compared += 1
+        log("keys: %d cygnet keys (%d IKE SA, %d child SA lines) equal "
+            "charon's logged keys" % (compared, len(ike_lines),
+                                      len(child_lines)))
+        return compared
+
+    # ---- the case ----------------------------------------------------------
+
+    def establish(self):
+        if self.initiator == "cygnet":
+            self.start_peer(initiate=True)
+        else:
+            self.start_peer(initiate=False)
+            time.sleep(0.3)
+            self.swanctl("--initiate", "--child", "net", "--timeout", "15",
+                         timeout=25)
+        self.wait_for("cygnet CHILD_SA_INSTALLED",
+                      lambda: self.peer_count(r"CHILD_SA_INSTALLED") >= 1, 20)
+        self.wait_for("charon's CHILD_SA",
+                      lambda: "INSTALLED" in self.list_sas(), 10)
+        sas = self.list_sas()
+        if "ESTABLISHED" not in sas:
+            raise Failure("charon lists no ESTABLISHED IKE SA: %s" % sas)
+        log("established: cygnet CHILD_SA_INSTALLED; charon IKE SA "
+            "ESTABLISHED, CHILD_SA INSTALLED")
+
+    def run_action(self):
+        if self.action is None:
+            return
+        if self.action == "dpd":
+            log("stopping charon (SIGKILL) to test dead peer detection")
+            self.charon.kill()
+            self.charon.wait()
+            self.charon = None
+            self.wait_for("cygnet DEAD_PEER",
+                          lambda: self.peer_count(r"DEAD_PEER") >= 1, 50)
+            log("cygnet reported DEAD_PEER: %s" % re.findall(
+                r"DEAD_PEER.*", self.peer_text())[0])
+            return
+        what, who = self.action.split(":")
+        if what == "rekey-child":
+            before = self.peer_count(r"CHILD_SA_REKEYED")
+            if who == "cygnet":
+                self.peer_command("rekey-child")
+            else:
+                self.swanctl("--rekey", "--child", "net")
+            self.wait_for("cygnet CHILD_SA_REKEYED", lambda: self.peer_count(
+                r"CHILD_SA_REKEYED") > before, 15)
+            self.wait_for("old child SA deleted on cygnet",
+                          lambda: self.peer_count(r"CHILD_SA_DELETED") >= 1, 15)
+            time.sleep(0.5)
+            sas = self.list_sas()
+            if sas.count("INSTALLED") != 1:
+                raise Failure("charon should list one child SA after the "
+                              "rekey: %s" % sas)
+            self.check_traffic()
+        elif what == "rekey-ike":
+            if who == "cygnet":
+                self.peer_command("rekey-ike")
+            else:
+                self.swanctl("--rekey", "--ike", "cyg")
+            self.wait_for("cygnet IKE_SA_REKEYED",
+                          lambda: self.peer_count(r"IKE_SA_REKEYED") >= 1, 15)
+            time.sleep(1.0)
+            sas = self.list_sas()
+            if sas.count("ESTABLISHED") != 1:
+                raise Failure("charon should list one IKE SA after the rekey: "
+                              "%s" % sas)
+            # The rekeyed IKE SA must work: a child rekey runs on it.
+            self.peer_command("rekey-child")
+            self.wait_for("child rekey on the rekeyed IKE SA",
+                          lambda: self.peer_count(r"CHILD_SA_REKEYED") >= 1, 15)
+            self.check_traffic()
+        elif what == "delete":
+            if who == "cygnet":
+                self.peer_command("delete")
+            else:
+                self.swanctl("--terminate", "--ike", "cyg")
+            self.wait_for("cygnet IKE_SA_DELETED",
+                          lambda: self.peer_count(r"IKE_SA_DELETED") >= 1, 15)
+            self.wait_for("charon without SAs",
+                          lambda: "ESTABLISHED" not in self.list_sas(), 10)
+            log("IKE SA deleted on both sides")
+
+    def run(self):
+        self.setup_network()
+        self.write_charon_config()
+        self.write_cygnet_config()
+        self.start_charon()
+        self.establish()
+        self.check_traffic()
+        self.compare_keys()
+        self.run_action()
+        if self.action is not None and self.action.startswith(("rekey",)):
+            self.compare_keys()
+        if self.peer.poll() is not None:
+            raise Failure("ikev2_peer exited early (%d)" % self.peer.returncode)
+
+    def cleanup(self):
+        if self.peer is not None and self.peer.poll() is None:
+            self.peer.send_signal(signal.SIGTERM)
+            try:
+                self.peer.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.peer.kill()
+                self.peer.wait()
+        if self.charon is not None and self.charon.poll() is None:
+            self.charon.terminate()
+            try:
+                self.charon.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.charon.kill()
+                self.charon.wait()
+        for ns in reversed(self.namespaces):
+            subprocess.run(["ip", "netns", "del", ns],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.namespaces = []
+
+    def dump(self):
+        for title, path in (("ikev2_peer stderr", self.peer_log_path),
+                            ("ikev2_peer stdout", self.peer_out_path),
+                            ("charon log", self.charon_log_path)):
+            try:
+                with open(path) as f:
+                    text = f.read()
+            except FileNotFoundError:
+                continue
+            if title == "charon log":
+                # Keep the interesting part; level-4 dumps are long.
+                text = "\n".join(l for l in text.splitlines()
+                                 if not re.search(r"\]\s+\d+: ", l))
+            sys.stderr.write("----- %s (%s) -----\n%s\n" % (title, path,
+                                                          text[-12000:]))
+
+
+ACTIVE = []
+
+
+def on_signal(signum, frame):
+    for case in ACTIVE:
+        case.cleanup()
+    sys.exit(128 + signum)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    peer = os.path.abspath(sys.argv[1])
+    names = sys.argv[2:]
+    if names == ["all"]:
+        names = list(CASES)
+    reason = skip_reason()
+    if reason is not None:
+        print("SKIP: strongSwan interop tests need root, network namespaces "
+              "and strongSwan: %s" % reason)
+        return 0
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    root = os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR") or tempfile.mkdtemp(
+        prefix="cygnet_interop_")
+    failed = []
+    for name in names:
+        if name not in CASES:
+            sys.exit("unknown case %s (known: %s)" % (name, ", ".join(CASES)))
+        workdir = os.path.join(root, name)
+        os.makedirs(workdir, exist_ok=True)
+        case = Case(peer, name, CASES[name], workdir)
+        ACTIVE.append(case)
+        start = time.time()
+        try:
+            case.run()
+            log("PASS %s (%.1f s)" % (name, time.time() - start))
+        except Exception as e:  # noqa: BLE001 - report every failure
+            log("FAIL %s: %s" % (name, e))
+            case.cleanup()
+            case.dump()
+            failed.append(name)
+        finally:
+            case.cleanup()
+            ACTIVE.remove(case)
+    if failed:
+        log("FAILED: %s" % ", ".join(failed))
+        return 1
+    log("all %d cases passed" % len(names))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
