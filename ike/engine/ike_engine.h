@@ -49,11 +49,11 @@ namespace cygnet::ike {
 struct UdpEndpoint {
   ipsec::IpAddress address;
   uint16_t port = 500;
-  std::string ToString() const; // "198.51.100.5/500" (the seed's form)
-  friend bool operator==(const UdpEndpoint &a, const UdpEndpoint &b) {
+  std::string ToString() const;  // "198.51.100.5/500" (the seed's form)
+  friend bool operator==(const UdpEndpoint& a, const UdpEndpoint& b) {
     return a.address == b.address && a.port == b.port;
   }
-  friend bool operator!=(const UdpEndpoint &a, const UdpEndpoint &b) {
+  friend bool operator!=(const UdpEndpoint& a, const UdpEndpoint& b) {
     return !(a == b);
   }
 };
@@ -61,25 +61,25 @@ struct UdpEndpoint {
 struct SendDatagram {
   UdpEndpoint from;
   UdpEndpoint to;
-  std::vector<uint8_t> bytes; // the UDP payload, marker included on 4500
+  std::vector<uint8_t> bytes;  // the UDP payload, marker included on 4500
 };
 
 enum class EventType {
   kIkeSaEstablished,
   kIkeSaRekeyed,
   kIkeSaDeleted,
-  kIkeSaFailed, // negotiation failed; reason says why
+  kIkeSaFailed,  // negotiation failed; reason says why
   kChildSaInstalled,
   kChildSaRekeyed,
   kChildSaDeleted,
   kDeadPeer,
-  kMessageDropped, // a datagram that was ignored, with the reason
+  kMessageDropped,  // a datagram that was ignored, with the reason
 };
-const char *EventTypeName(EventType type);
+const char* EventTypeName(EventType type);
 
 struct Event {
   EventType type;
-  uint64_t ike_sa_id = 0; // the engine's "IKE SA ID"
+  uint64_t ike_sa_id = 0;  // the engine's "IKE SA ID"
   std::string policy;
   std::string reason;
   // Child events: the SPIs (inbound, outbound) and the SAD lineage.
@@ -132,8 +132,8 @@ struct IkeSaStatus {
   UdpEndpoint remote;
   bool initiator = false;
   bool established = false;
-  std::string state;       // "READY", "IN-NEG", "DELETING"
-  std::string description; // "Negotiation done", ...
+  std::string state;        // "READY", "IN-NEG", "DELETING"
+  std::string description;  // "Negotiation done", ...
   IkeSuite suite;
   std::string local_auth = "PSK";
   std::string remote_auth = "PSK";
@@ -143,32 +143,32 @@ struct IkeSaStatus {
   uint64_t remote_spi = 0;
   Identity local_identity;
   Identity remote_identity;
-  std::string quantum_resistance; // "" when not in use
+  std::string quantum_resistance;  // "" when not in use
   std::vector<ChildSaStatus> child_sas;
 };
 
-class IkeSa; // ike_sa.h (internal)
+class IkeSa;  // ike_sa.h (internal)
 struct ChildSa;
 
 class IkeEngine {
-public:
-  IkeEngine(crypto::Random &random, ipsec::SaDatabase &sad,
+ public:
+  IkeEngine(crypto::Random& random, ipsec::SaDatabase& sad,
             EngineLimits limits = {});
   ~IkeEngine();
-  IkeEngine(const IkeEngine &) = delete;
-  IkeEngine &operator=(const IkeEngine &) = delete;
+  IkeEngine(const IkeEngine&) = delete;
+  IkeEngine& operator=(const IkeEngine&) = delete;
 
   absl::Status AddPolicy(IkePolicy policy);
 
   // Starts an IKE SA (and its first child SA) with the named policy. Refused
   // for responder-only policies. Returns the IKE SA ID.
-  absl::StatusOr<uint64_t> Initiate(const std::string &policy, absl::Time now);
+  absl::StatusOr<uint64_t> Initiate(const std::string& policy, absl::Time now);
   absl::Status RekeyChildSa(uint64_t ike_sa_id, absl::Time now);
   absl::Status RekeyIkeSa(uint64_t ike_sa_id, absl::Time now);
   absl::Status DeleteIkeSa(uint64_t ike_sa_id, absl::Time now);
 
   // `to` is the local address and port the datagram arrived on.
-  void HandleDatagram(const UdpEndpoint &from, const UdpEndpoint &to,
+  void HandleDatagram(const UdpEndpoint& from, const UdpEndpoint& to,
                       absl::Span<const uint8_t> bytes, absl::Time now);
   void HandleTimeout(absl::Time now);
   // absl::InfiniteFuture() when nothing is pending.
@@ -182,7 +182,7 @@ public:
   std::vector<Event> TakeEvents();
 
   std::vector<IkeSaStatus> Status(absl::Time now) const;
-  const EngineCounters &counters() const { return counters_; }
+  const EngineCounters& counters() const { return counters_; }
 
   // INSECURE, for interoperability tests only: when set, every key the
   // engine derives is handed over in hex, one line per IKE SA ("IKE
@@ -191,39 +191,39 @@ public:
   // integ_in=<hex> encr_out=<hex> integ_out=<hex>"), so a test can compare
   // them with a peer's key log. This defeats every other rule about keys
   // (SecretBytes, fingerprints only); never set it in a product.
-  using InsecureKeyLog = std::function<void(const std::string &line)>;
+  using InsecureKeyLog = std::function<void(const std::string& line)>;
   void SetInsecureKeyLog(InsecureKeyLog log) {
     insecure_key_log_ = std::move(log);
   }
   size_t ike_sa_count() const { return sas_.size(); }
   size_t half_open_count() const;
 
-private:
+ private:
   friend class IkeSa;
-  IkeSa *FindByLocalSpi(uint64_t spi);
-  const IkePolicy *FindResponderPolicy(const UdpEndpoint &local,
-                                       const UdpEndpoint &remote) const;
-  void HandleIkeSaInitRequest(const UdpEndpoint &from, const UdpEndpoint &to,
+  IkeSa* FindByLocalSpi(uint64_t spi);
+  const IkePolicy* FindResponderPolicy(const UdpEndpoint& local,
+                                       const UdpEndpoint& remote) const;
+  void HandleIkeSaInitRequest(const UdpEndpoint& from, const UdpEndpoint& to,
                               absl::Span<const uint8_t> message,
                               absl::Time now);
   uint64_t NewLocalSpi();
-  void Send(const UdpEndpoint &from, const UdpEndpoint &to,
+  void Send(const UdpEndpoint& from, const UdpEndpoint& to,
             std::vector<uint8_t> message);
   void Report(Event event);
   void ReapFinished();
   std::vector<uint8_t> CookieFor(uint64_t initiator_spi,
                                  absl::Span<const uint8_t> nonce,
-                                 const UdpEndpoint &from) const;
+                                 const UdpEndpoint& from) const;
   ipsec::PolicyId NewSadPolicy() { return next_sad_policy_++; }
   // After an IKE SA rekey: a successor with the new SPIs and keys takes over
   // `old`'s child SAs and peer; `initiator` is our role in the rekey.
-  void AdoptRekeyedIkeSa(IkeSa &old, bool initiator, uint64_t local_spi,
-                         uint64_t remote_spi, const IkeSuite &suite,
+  void AdoptRekeyedIkeSa(IkeSa& old, bool initiator, uint64_t local_spi,
+                         uint64_t remote_spi, const IkeSuite& suite,
                          IkeSaKeys keys, std::vector<ChildSa> children,
                          absl::Time now);
 
-  crypto::Random &random_;
-  ipsec::SaDatabase &sad_;
+  crypto::Random& random_;
+  ipsec::SaDatabase& sad_;
   EngineLimits limits_;
   std::vector<IkePolicy> policies_;
   // By local SPI.
@@ -240,6 +240,6 @@ private:
   InsecureKeyLog insecure_key_log_;
 };
 
-} // namespace cygnet::ike
+}  // namespace cygnet::ike
 
-#endif // CYGNET_IKE_ENGINE_IKE_ENGINE_H_
+#endif  // CYGNET_IKE_ENGINE_IKE_ENGINE_H_

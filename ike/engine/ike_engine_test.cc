@@ -11,24 +11,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "crypto/random.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "ike/engine/engine_simulation.h"
 #include "ike/engine/show_ikev2.h"
 #include "ipsec/sa_database.h"
 #include "testing/simulated_network.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 
 namespace cygnet::ike {
 namespace {
 
 using ::testing::HasSubstr;
 
-ipsec::IpAddress Ip(const char *text) { return *ipsec::IpAddress::Parse(text); }
+ipsec::IpAddress Ip(const char* text) { return *ipsec::IpAddress::Parse(text); }
 
 // Seed 001: proposal aes-cbc-256 / sha-256 / prf sha-256 / dh-group 20,
 // transform set esp-256-aes esp-hmac-sha-256, pfs group19, lifetimes 600.
-IkePolicy SeedPolicy(const std::string &name, const char *local,
-                     const char *remote, const std::string &psk) {
+IkePolicy SeedPolicy(const std::string& name, const char* local,
+                     const char* remote, const std::string& psk) {
   IkePolicy policy;
   policy.name = name;
   policy.local_address = Ip(local);
@@ -50,10 +50,10 @@ IkePolicy SeedPolicy(const std::string &name, const char *local,
   policy.remote_identity.address = Ip(remote);
   policy.remote_identity.prefix_length = 24;
   policy.psk_lookup =
-      [psk](const Identity &,
-            const ipsec::IpAddress &) -> absl::StatusOr<crypto::SecretBytes> {
+      [psk](const Identity&,
+            const ipsec::IpAddress&) -> absl::StatusOr<crypto::SecretBytes> {
     return crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
-        reinterpret_cast<const uint8_t *>(psk.data()), psk.size()));
+        reinterpret_cast<const uint8_t*>(psk.data()), psk.size()));
   };
   policy.ike_lifetime = absl::Seconds(600);
   policy.child_lifetime = absl::Seconds(600);
@@ -62,8 +62,8 @@ IkePolicy SeedPolicy(const std::string &name, const char *local,
   return policy;
 }
 
-void AddSeedPolicies(Simulation &sim, const std::string &psk_a = "cisco123",
-                     const std::string &psk_b = "cisco123") {
+void AddSeedPolicies(Simulation& sim, const std::string& psk_a = "cisco123",
+                     const std::string& psk_b = "cisco123") {
   ASSERT_TRUE(sim.a()
                   .engine
                   .AddPolicy(SeedPolicy("ikev2_prof_mgmt_P1", "198.51.100.5",
@@ -78,16 +78,15 @@ void AddSeedPolicies(Simulation &sim, const std::string &psk_a = "cisco123",
 
 // Both SADs hold mirrored child SAs: A's outbound SPI is B's inbound and
 // the keys agree (compared through their fingerprints).
-void ExpectMirroredChildSas(Router &a, Router &b) {
+void ExpectMirroredChildSas(Router& a, Router& b) {
   std::vector<ipsec::SadEntry> a_sas = a.sad.List();
   std::vector<ipsec::SadEntry> b_sas = b.sad.List();
   ASSERT_FALSE(a_sas.empty());
   ASSERT_EQ(a_sas.size(), b_sas.size());
-  for (const ipsec::SadEntry &entry : a_sas) {
+  for (const ipsec::SadEntry& entry : a_sas) {
     bool found = false;
-    for (const ipsec::SadEntry &other : b_sas) {
-      if (other.sa->spi() != entry.sa->spi())
-        continue;
+    for (const ipsec::SadEntry& other : b_sas) {
+      if (other.sa->spi() != entry.sa->spi()) continue;
       found = true;
       EXPECT_NE(other.sa->direction(), entry.sa->direction());
       EXPECT_EQ(other.sa->encryption_key_fingerprint(),
@@ -283,7 +282,7 @@ TEST(IkeEngineTest, DeleteFromEitherSideRemovesEverything) {
     AddSeedPolicies(sim);
     ASSERT_TRUE(sim.a().engine.Initiate("ikev2_prof_mgmt_P1", sim.now()).ok());
     sim.RunFor(absl::Seconds(5));
-    Router &deleter = from_initiator ? sim.a() : sim.b();
+    Router& deleter = from_initiator ? sim.a() : sim.b();
     std::vector<IkeSaStatus> status = deleter.engine.Status(sim.now());
     ASSERT_EQ(status.size(), 1u);
     ASSERT_TRUE(deleter.engine.DeleteIkeSa(status[0].id, sim.now()).ok());
@@ -343,7 +342,7 @@ TEST(IkeEngineTest, OnDemandDpdOnlyChecksWhenTrafficGoesUnanswered) {
   EXPECT_EQ(sim.a().Count(EventType::kDeadPeer), 0);
   // Outbound ESP with nothing coming back: detected.
   uint32_t outbound = 0;
-  for (const ipsec::SadEntry &e : sim.a().sad.List()) {
+  for (const ipsec::SadEntry& e : sim.a().sad.List()) {
     if (e.sa->direction() == ipsec::SaDirection::kOutbound)
       outbound = e.sa->spi();
   }
@@ -363,7 +362,7 @@ TEST(IkeEngineTest, LifetimesDriveRekeysBeforeExpiry) {
   EXPECT_GE(sim.a().Count(EventType::kChildSaRekeyed), 2) << sim.a().Reasons();
   EXPECT_GE(sim.a().Count(EventType::kIkeSaRekeyed), 2) << sim.a().Reasons();
   // Nothing expired or failed on the way: every old SA left through a rekey.
-  for (Router *router : {&sim.a(), &sim.b()}) {
+  for (Router* router : {&sim.a(), &sim.b()}) {
     EXPECT_EQ(router->Count(EventType::kIkeSaDeleted), 0) << router->Reasons();
     EXPECT_EQ(router->Count(EventType::kIkeSaFailed), 0) << router->Reasons();
     EXPECT_THAT(router->Reasons(), ::testing::Not(HasSubstr("expired")));
@@ -413,5 +412,5 @@ TEST(IkeEngineTest, LossyNetworkPropertyOverSeeds) {
   EXPECT_GT(established, 280);
 }
 
-} // namespace
-} // namespace cygnet::ike
+}  // namespace
+}  // namespace cygnet::ike

@@ -32,24 +32,21 @@ std::vector<uint8_t> Spi32Bytes(uint32_t spi) {
 }
 
 uint32_t Spi32FromBytes(absl::Span<const uint8_t> b) {
-  if (b.size() != 4)
-    return 0;
+  if (b.size() != 4) return 0;
   return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
          (uint32_t{b[2]} << 8) | b[3];
 }
 
 uint64_t Spi64FromBytes(absl::Span<const uint8_t> b) {
-  if (b.size() != 8)
-    return 0;
+  if (b.size() != 8) return 0;
   uint64_t v = 0;
-  for (uint8_t x : b)
-    v = (v << 8) | x;
+  for (uint8_t x : b) v = (v << 8) | x;
   return v;
 }
 
 // NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port), RFC 7296 2.23.
 std::vector<uint8_t> NatHash(uint64_t spi_i, uint64_t spi_r,
-                             const UdpEndpoint &endpoint) {
+                             const UdpEndpoint& endpoint) {
   std::vector<uint8_t> i = SpiBytes(spi_i);
   std::vector<uint8_t> r = SpiBytes(spi_r);
   uint8_t port[2] = {static_cast<uint8_t>(endpoint.port >> 8),
@@ -59,24 +56,21 @@ std::vector<uint8_t> NatHash(uint64_t spi_i, uint64_t spi_r,
 }
 
 template <typename T>
-const T *FindPayload(const std::vector<wire::Payload> &payloads,
+const T* FindPayload(const std::vector<wire::Payload>& payloads,
                      wire::PayloadType type) {
-  for (const wire::Payload &p : payloads) {
-    if (p.type == type)
-      return p.As<T>();
+  for (const wire::Payload& p : payloads) {
+    if (p.type == type) return p.As<T>();
   }
   return nullptr;
 }
 
 // The first error notify in a response, if any.
-const wire::Notify *
-FindErrorNotify(const std::vector<wire::Payload> &payloads) {
-  for (const wire::Payload &p : payloads) {
-    if (p.type != wire::PayloadType::kNotify)
-      continue;
-    const wire::Notify *n = p.As<wire::Notify>();
-    if (n != nullptr && wire::IsErrorNotify(n->type))
-      return n;
+const wire::Notify* FindErrorNotify(
+    const std::vector<wire::Payload>& payloads) {
+  for (const wire::Payload& p : payloads) {
+    if (p.type != wire::PayloadType::kNotify) continue;
+    const wire::Notify* n = p.As<wire::Notify>();
+    if (n != nullptr && wire::IsErrorNotify(n->type)) return n;
   }
   return nullptr;
 }
@@ -95,34 +89,34 @@ wire::Payload NotifyPayload(wire::NotifyType type,
 
 ipsec::EspCipher ToEspCipher(EncryptionAlgorithm encryption) {
   switch (encryption) {
-  case EncryptionAlgorithm::kAesCbc128:
-    return ipsec::EspCipher::kAesCbc128;
-  case EncryptionAlgorithm::kAesCbc192:
-    return ipsec::EspCipher::kAesCbc192;
-  case EncryptionAlgorithm::kAesCbc256:
-    return ipsec::EspCipher::kAesCbc256;
-  case EncryptionAlgorithm::kAesGcm16_128:
-    return ipsec::EspCipher::kAesGcm128;
-  case EncryptionAlgorithm::kAesGcm16_256:
-    return ipsec::EspCipher::kAesGcm256;
-  case EncryptionAlgorithm::kChaCha20Poly1305:
-    return ipsec::EspCipher::kChaCha20Poly1305;
+    case EncryptionAlgorithm::kAesCbc128:
+      return ipsec::EspCipher::kAesCbc128;
+    case EncryptionAlgorithm::kAesCbc192:
+      return ipsec::EspCipher::kAesCbc192;
+    case EncryptionAlgorithm::kAesCbc256:
+      return ipsec::EspCipher::kAesCbc256;
+    case EncryptionAlgorithm::kAesGcm16_128:
+      return ipsec::EspCipher::kAesGcm128;
+    case EncryptionAlgorithm::kAesGcm16_256:
+      return ipsec::EspCipher::kAesGcm256;
+    case EncryptionAlgorithm::kChaCha20Poly1305:
+      return ipsec::EspCipher::kChaCha20Poly1305;
   }
   return ipsec::EspCipher::kNull;
 }
 
 ipsec::EspIntegrity ToEspIntegrity(IntegrityAlgorithm integrity) {
   switch (integrity) {
-  case IntegrityAlgorithm::kNone:
-    return ipsec::EspIntegrity::kNone;
-  case IntegrityAlgorithm::kHmacSha1_96:
-    return ipsec::EspIntegrity::kHmacSha1_96;
-  case IntegrityAlgorithm::kHmacSha2_256_128:
-    return ipsec::EspIntegrity::kHmacSha256_128;
-  case IntegrityAlgorithm::kHmacSha2_384_192:
-    return ipsec::EspIntegrity::kHmacSha384_192;
-  case IntegrityAlgorithm::kHmacSha2_512_256:
-    return ipsec::EspIntegrity::kHmacSha512_256;
+    case IntegrityAlgorithm::kNone:
+      return ipsec::EspIntegrity::kNone;
+    case IntegrityAlgorithm::kHmacSha1_96:
+      return ipsec::EspIntegrity::kHmacSha1_96;
+    case IntegrityAlgorithm::kHmacSha2_256_128:
+      return ipsec::EspIntegrity::kHmacSha256_128;
+    case IntegrityAlgorithm::kHmacSha2_384_192:
+      return ipsec::EspIntegrity::kHmacSha384_192;
+    case IntegrityAlgorithm::kHmacSha2_512_256:
+      return ipsec::EspIntegrity::kHmacSha512_256;
   }
   return ipsec::EspIntegrity::kNone;
 }
@@ -135,7 +129,7 @@ bool NonceLess(absl::Span<const uint8_t> a, absl::Span<const uint8_t> b) {
 
 // The INSECURE key log line of an IKE SA (ike_engine.h, SetInsecureKeyLog).
 std::string IkeKeyLogLine(uint64_t spi_i, uint64_t spi_r,
-                          const IkeSaKeys &keys) {
+                          const IkeSaKeys& keys) {
   return absl::StrFormat(
       "IKE spi_i=%016x spi_r=%016x SK_d=%s SK_ai=%s SK_ar=%s SK_ei=%s "
       "SK_er=%s SK_pi=%s SK_pr=%s",
@@ -148,15 +142,22 @@ std::string IkeKeyLogLine(uint64_t spi_i, uint64_t spi_r,
       crypto::HexEncode(keys.sk_pr.span()));
 }
 
-} // namespace
+}  // namespace
 
-IkeSa::IkeSa(IkeEngine &engine, const IkePolicy &policy, uint64_t id,
+IkeSa::IkeSa(IkeEngine& engine, const IkePolicy& policy, uint64_t id,
              uint64_t session_id, bool initiator, uint64_t local_spi,
              UdpEndpoint local, UdpEndpoint remote, absl::Time now)
-    : engine_(engine), policy_(policy), id_(id), session_id_(session_id),
-      initiator_(initiator), local_spi_(local_spi), local_(local),
-      remote_(remote), state_(initiator ? State::kInitSent : State::kHalfOpen),
-      created_(now), last_heard_(now) {}
+    : engine_(engine),
+      policy_(policy),
+      id_(id),
+      session_id_(session_id),
+      initiator_(initiator),
+      local_spi_(local_spi),
+      local_(local),
+      remote_(remote),
+      state_(initiator ? State::kInitSent : State::kHalfOpen),
+      created_(now),
+      last_heard_(now) {}
 
 IkeSa::~IkeSa() = default;
 
@@ -175,9 +176,9 @@ wire::Header IkeSa::MakeHeader(wire::ExchangeType exchange, bool response,
   return header;
 }
 
-absl::StatusOr<std::vector<uint8_t>>
-IkeSa::Protect(wire::ExchangeType exchange, bool response, uint32_t message_id,
-               std::vector<wire::Payload> payloads) {
+absl::StatusOr<std::vector<uint8_t>> IkeSa::Protect(
+    wire::ExchangeType exchange, bool response, uint32_t message_id,
+    std::vector<wire::Payload> payloads) {
   if (!outbound_cipher_.has_value()) {
     return absl::FailedPreconditionError("no keys for an SK payload yet");
   }
@@ -198,15 +199,15 @@ void IkeSa::SendRequest(Outstanding request, absl::Time now) {
 }
 
 void IkeSa::Retransmit(absl::Time now) {
-  Outstanding &request = *outstanding_;
+  Outstanding& request = *outstanding_;
   if (request.transmissions >= policy_.retransmit.max_transmissions) {
     std::string what = wire::ToString(request.exchange);
     if (request.purpose == Purpose::kLiveness ||
         state_ == State::kEstablished || state_ == State::kDeleting) {
-      Report(EventType::kDeadPeer,
-             absl::StrCat("no answer to ", what, " request ",
-                          request.message_id, " after ", request.transmissions,
-                          " transmissions"));
+      Report(
+          EventType::kDeadPeer,
+          absl::StrCat("no answer to ", what, " request ", request.message_id,
+                       " after ", request.transmissions, " transmissions"));
       Die(EventType::kIkeSaDeleted, "dead peer");
     } else {
       Fail(absl::StrCat("no answer to ", what, " after ", request.transmissions,
@@ -244,42 +245,39 @@ void IkeSa::RunQueued(absl::Time now) {
     Queued next = queued_.front();
     queued_.pop_front();
     switch (next) {
-    case Queued::kRekeyChild: {
-      ChildSa *due = nullptr;
-      for (ChildSa &child : children_) {
-        if (!child.replaced && !child.rekey_in_progress &&
-            (due == nullptr || child.rekey_at < due->rekey_at)) {
-          due = &child;
+      case Queued::kRekeyChild: {
+        ChildSa* due = nullptr;
+        for (ChildSa& child : children_) {
+          if (!child.replaced && !child.rekey_in_progress &&
+              (due == nullptr || child.rekey_at < due->rekey_at)) {
+            due = &child;
+          }
         }
+        if (due != nullptr) StartChildRekey(*due, now);
+        break;
       }
-      if (due != nullptr)
-        StartChildRekey(*due, now);
-      break;
-    }
-    case Queued::kRekeyIke:
-      StartIkeRekey(now);
-      break;
-    case Queued::kDeleteIke:
-      StartDelete(now);
-      break;
-    case Queued::kLiveness:
-      StartLiveness(now);
-      break;
+      case Queued::kRekeyIke:
+        StartIkeRekey(now);
+        break;
+      case Queued::kDeleteIke:
+        StartDelete(now);
+        break;
+      case Queued::kLiveness:
+        StartLiveness(now);
+        break;
     }
   }
 }
 
 absl::Time IkeSa::NextTimeout() const {
   absl::Time next = absl::InfiniteFuture();
-  if (outstanding_.has_value())
-    next = outstanding_->retransmit_at;
-  if (state_ == State::kHalfOpen)
-    next = std::min(next, half_open_deadline_);
-  for (const auto &[when, spi] : lingering_inbound_)
+  if (outstanding_.has_value()) next = outstanding_->retransmit_at;
+  if (state_ == State::kHalfOpen) next = std::min(next, half_open_deadline_);
+  for (const auto& [when, spi] : lingering_inbound_)
     next = std::min(next, when);
   if (state_ == State::kEstablished) {
     next = std::min({next, rekey_at_, expire_at_, next_dpd_at_});
-    for (const ChildSa &child : children_) {
+    for (const ChildSa& child : children_) {
       if (!child.replaced)
         next = std::min({next, child.rekey_at, child.expire_at});
     }
@@ -290,16 +288,14 @@ absl::Time IkeSa::NextTimeout() const {
 void IkeSa::HandleTimeout(absl::Time now) {
   if (outstanding_.has_value() && outstanding_->retransmit_at <= now) {
     Retransmit(now);
-    if (finished())
-      return;
+    if (finished()) return;
   }
   RemoveLingering(now, /*all=*/false);
   if (state_ == State::kHalfOpen && half_open_deadline_ <= now) {
     Fail("half-open IKE SA timed out waiting for IKE_AUTH", now);
     return;
   }
-  if (state_ != State::kEstablished)
-    return;
+  if (state_ != State::kEstablished) return;
   if (expire_at_ <= now) {
     Die(EventType::kIkeSaDeleted, "IKE SA lifetime expired before rekey");
     return;
@@ -308,9 +304,8 @@ void IkeSa::HandleTimeout(absl::Time now) {
     rekey_at_ = absl::InfiniteFuture();
     queued_.push_back(Queued::kRekeyIke);
   }
-  for (ChildSa &child : children_) {
-    if (child.replaced)
-      continue;
+  for (ChildSa& child : children_) {
+    if (child.replaced) continue;
     if (child.expire_at <= now) {
       Report(EventType::kChildSaDeleted, "child SA lifetime expired", &child);
       RemoveChildFromSad(child);
@@ -323,7 +318,7 @@ void IkeSa::HandleTimeout(absl::Time now) {
     }
   }
   children_.erase(std::remove_if(children_.begin(), children_.end(),
-                                 [](const ChildSa &c) {
+                                 [](const ChildSa& c) {
                                    return c.replaced && !c.rekey_in_progress &&
                                           c.expire_at !=
                                               absl::InfiniteFuture() &&
@@ -331,7 +326,7 @@ void IkeSa::HandleTimeout(absl::Time now) {
                                  }),
                   children_.end());
   if (next_dpd_at_ <= now) {
-    const DpdSettings &dpd = policy_.dpd;
+    const DpdSettings& dpd = policy_.dpd;
     next_dpd_at_ = now + dpd.interval;
     bool quiet = now - last_heard_ >= dpd.interval;
     bool sent_recently = now - last_esp_sent_ < dpd.interval;
@@ -345,7 +340,7 @@ void IkeSa::HandleTimeout(absl::Time now) {
 // ---------------------------------------------------------------------------
 // Failure and status
 
-void IkeSa::Report(EventType type, std::string reason, const ChildSa *child) {
+void IkeSa::Report(EventType type, std::string reason, const ChildSa* child) {
   Event event;
   event.type = type;
   event.ike_sa_id = id_;
@@ -359,16 +354,15 @@ void IkeSa::Report(EventType type, std::string reason, const ChildSa *child) {
   engine_.Report(std::move(event));
 }
 
-void IkeSa::Fail(const std::string &reason, absl::Time now) {
+void IkeSa::Fail(const std::string& reason, absl::Time now) {
   (void)now;
   last_failure_ = reason;
   Die(EventType::kIkeSaFailed, reason);
 }
 
-void IkeSa::Die(EventType type, const std::string &reason) {
-  if (state_ == State::kDead)
-    return;
-  for (ChildSa &child : children_) {
+void IkeSa::Die(EventType type, const std::string& reason) {
+  if (state_ == State::kDead) return;
+  for (ChildSa& child : children_) {
     if (child.inbound_spi != 0) {
       RemoveChildFromSad(child);
       Report(EventType::kChildSaDeleted, reason, &child);
@@ -391,8 +385,7 @@ void IkeSa::Established(absl::Time now) {
       (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
   expire_at_ = now + policy_.ike_lifetime;
   rekey_at_ = now + policy_.ike_lifetime - policy_.rekey_margin - jitter;
-  if (rekey_at_ <= now)
-    rekey_at_ = now + policy_.ike_lifetime / 2;
+  if (rekey_at_ <= now) rekey_at_ = now + policy_.ike_lifetime / 2;
   if (policy_.dpd.interval > absl::ZeroDuration()) {
     next_dpd_at_ = now + policy_.dpd.interval;
   }
@@ -412,22 +405,22 @@ IkeSaStatus IkeSa::Snapshot(absl::Time now) const {
   status.initiator = initiator_;
   status.established = state_ == State::kEstablished;
   switch (state_) {
-  case State::kEstablished:
-    status.state = "READY";
-    status.description = "Negotiation done";
-    break;
-  case State::kDeleting:
-    status.state = "DELETE";
-    status.description = "Deleting";
-    break;
-  case State::kDead:
-    status.state = "DELETED";
-    status.description = last_failure_.empty() ? "Deleted" : last_failure_;
-    break;
-  default:
-    status.state = "IN-NEG";
-    status.description = "Negotiation in progress";
-    break;
+    case State::kEstablished:
+      status.state = "READY";
+      status.description = "Negotiation done";
+      break;
+    case State::kDeleting:
+      status.state = "DELETE";
+      status.description = "Deleting";
+      break;
+    case State::kDead:
+      status.state = "DELETED";
+      status.description = last_failure_.empty() ? "Deleted" : last_failure_;
+      break;
+    default:
+      status.state = "IN-NEG";
+      status.description = "Negotiation in progress";
+      break;
   }
   status.suite = suite_;
   status.lifetime = policy_.ike_lifetime;
@@ -437,9 +430,8 @@ IkeSaStatus IkeSa::Snapshot(absl::Time now) const {
   status.remote_spi = remote_spi_;
   status.local_identity = policy_.local_identity;
   status.remote_identity = peer_identity_;
-  for (const ChildSa &child : children_) {
-    if (child.replaced || child.inbound_spi == 0)
-      continue;
+  for (const ChildSa& child : children_) {
+    if (child.replaced || child.inbound_spi == 0) continue;
     ChildSaStatus c;
     c.inbound_spi = child.inbound_spi;
     c.outbound_spi = child.outbound_spi;
@@ -453,9 +445,8 @@ IkeSaStatus IkeSa::Snapshot(absl::Time now) const {
 }
 
 bool IkeSa::OwnsChildSpi(uint32_t spi) const {
-  for (const ChildSa &child : children_) {
-    if (child.inbound_spi == spi || child.outbound_spi == spi)
-      return true;
+  for (const ChildSa& child : children_) {
+    if (child.inbound_spi == spi || child.outbound_spi == spi) return true;
   }
   return false;
 }
@@ -498,21 +489,19 @@ std::vector<wire::Payload> IkeSa::NatDetectionPayloads() const {
   return out;
 }
 
-void IkeSa::CheckNatDetection(const std::vector<wire::Payload> &payloads) {
+void IkeSa::CheckNatDetection(const std::vector<wire::Payload>& payloads) {
   uint64_t spi_i = initiator_ ? local_spi_ : remote_spi_;
   // The initiator's request hashes SPIr = 0.
   uint64_t spi_r = initiator_ ? remote_spi_ : 0;
   bool saw_source = false;
   bool source_matches = false;
   bool destination_matches = true;
-  for (const wire::Payload &p : payloads) {
-    const wire::Notify *n = p.As<wire::Notify>();
-    if (n == nullptr)
-      continue;
+  for (const wire::Payload& p : payloads) {
+    const wire::Notify* n = p.As<wire::Notify>();
+    if (n == nullptr) continue;
     if (n->type == wire::NotifyType::kNatDetectionSourceIp) {
       saw_source = true;
-      if (n->data == NatHash(spi_i, spi_r, remote_))
-        source_matches = true;
+      if (n->data == NatHash(spi_i, spi_r, remote_)) source_matches = true;
     } else if (n->type == wire::NotifyType::kNatDetectionDestinationIp) {
       destination_matches = n->data == NatHash(spi_i, spi_r, local_);
     }
@@ -543,7 +532,7 @@ void IkeSa::SendInitRequest(absl::Time now) {
   ke.data = key_exchange_->public_value();
   message.payloads.push_back(wire::Payload::Of(std::move(ke)));
   message.payloads.push_back(wire::Payload::Of(wire::Nonce{nonce_i_}));
-  for (wire::Payload &p : NatDetectionPayloads()) {
+  for (wire::Payload& p : NatDetectionPayloads()) {
     message.payloads.push_back(std::move(p));
   }
   absl::StatusOr<std::vector<uint8_t>> bytes = wire::Encode(message);
@@ -562,13 +551,12 @@ void IkeSa::SendInitRequest(absl::Time now) {
   SendRequest(std::move(request), now);
 }
 
-absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes &shared_secret) {
+absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes& shared_secret) {
   uint64_t spi_i = initiator_ ? local_spi_ : remote_spi_;
   uint64_t spi_r = initiator_ ? remote_spi_ : local_spi_;
   absl::StatusOr<IkeSaKeys> keys = DeriveInitialIkeSaKeys(
       suite_, shared_secret, nonce_i_, nonce_r_, spi_i, spi_r);
-  if (!keys.ok())
-    return keys.status();
+  if (!keys.ok()) return keys.status();
   keys_ = std::move(*keys);
   if (engine_.insecure_key_log_) {
     engine_.insecure_key_log_(IkeKeyLogLine(spi_i, spi_r, keys_));
@@ -579,12 +567,10 @@ absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes &shared_secret) {
   wire::IntegrityId integrity = IntegrityTransformId(suite_.integrity);
   absl::StatusOr<wire::SkCipher> from_initiator = wire::SkCipher::Create(
       encryption, key_bits, integrity, keys_.sk_ei, keys_.sk_ai);
-  if (!from_initiator.ok())
-    return from_initiator.status();
+  if (!from_initiator.ok()) return from_initiator.status();
   absl::StatusOr<wire::SkCipher> from_responder = wire::SkCipher::Create(
       encryption, key_bits, integrity, keys_.sk_er, keys_.sk_ar);
-  if (!from_responder.ok())
-    return from_responder.status();
+  if (!from_responder.ok()) return from_responder.status();
   if (initiator_) {
     outbound_cipher_ = std::move(*from_initiator);
     inbound_cipher_ = std::move(*from_responder);
@@ -595,20 +581,19 @@ absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes &shared_secret) {
   return absl::OkStatus();
 }
 
-void IkeSa::HandleInitResponse(const wire::Message &message,
+void IkeSa::HandleInitResponse(const wire::Message& message,
                                absl::Span<const uint8_t> bytes,
                                absl::Time now) {
-  const std::vector<wire::Payload> &payloads = message.payloads;
-  if (const wire::Notify *cookie =
+  const std::vector<wire::Payload>& payloads = message.payloads;
+  if (const wire::Notify* cookie =
           wire::FindNotify(payloads, wire::NotifyType::kCookie)) {
-    if (cookie_ == cookie->data || cookie->data.empty())
-      return;
+    if (cookie_ == cookie->data || cookie->data.empty()) return;
     cookie_ = cookie->data;
     outstanding_.reset();
     SendInitRequest(now);
     return;
   }
-  if (const wire::Notify *invalid_ke =
+  if (const wire::Notify* invalid_ke =
           wire::FindNotify(payloads, wire::NotifyType::kInvalidKePayload)) {
     absl::StatusOr<crypto::KeyExchangeGroup> group =
         GroupFromInvalidKePayload(invalid_ke->data, offered_ike_);
@@ -629,17 +614,17 @@ void IkeSa::HandleInitResponse(const wire::Message &message,
     SendInitRequest(now);
     return;
   }
-  if (const wire::Notify *error = FindErrorNotify(payloads)) {
+  if (const wire::Notify* error = FindErrorNotify(payloads)) {
     Fail(absl::StrCat("peer answered IKE_SA_INIT with ",
                       wire::ToString(error->type)),
          now);
     return;
   }
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *ke =
+  const auto* ke =
       FindPayload<wire::KeyExchange>(payloads, wire::PayloadType::kKeyExchange);
-  const auto *nonce =
+  const auto* nonce =
       FindPayload<wire::Nonce>(payloads, wire::PayloadType::kNonce);
   if (sa == nullptr || ke == nullptr || nonce == nullptr ||
       message.header.responder_spi == 0) {
@@ -736,26 +721,25 @@ void IkeSa::HandleInitResponse(const wire::Message &message,
   SendRequest(std::move(request), now);
 }
 
-void IkeSa::HandleInitRequest(const wire::Message &message,
+void IkeSa::HandleInitRequest(const wire::Message& message,
                               absl::Span<const uint8_t> bytes, absl::Time now) {
-  const std::vector<wire::Payload> &payloads = message.payloads;
+  const std::vector<wire::Payload>& payloads = message.payloads;
   remote_spi_ = message.header.initiator_spi;
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *ke =
+  const auto* ke =
       FindPayload<wire::KeyExchange>(payloads, wire::PayloadType::kKeyExchange);
-  const auto *nonce =
+  const auto* nonce =
       FindPayload<wire::Nonce>(payloads, wire::PayloadType::kNonce);
   auto reply_error = [&](wire::NotifyType type, std::vector<uint8_t> data,
-                         const std::string &reason) {
+                         const std::string& reason) {
     wire::Message reply;
     reply.header = MakeHeader(wire::ExchangeType::kIkeSaInit, true, 0);
     // An error answer to IKE_SA_INIT carries SPIr = 0 (RFC 7296 2.6, 1.3).
     reply.header.responder_spi = 0;
     reply.payloads.push_back(NotifyPayload(type, std::move(data)));
     absl::StatusOr<std::vector<uint8_t>> out = wire::Encode(reply);
-    if (out.ok())
-      SendBytes(std::move(*out));
+    if (out.ok()) SendBytes(std::move(*out));
     Fail(reason, now);
   };
   if (sa == nullptr || ke == nullptr || nonce == nullptr) {
@@ -813,7 +797,7 @@ void IkeSa::HandleInitRequest(const wire::Message &message,
   our_ke.data = key_exchange_->public_value();
   reply.payloads.push_back(wire::Payload::Of(std::move(our_ke)));
   reply.payloads.push_back(wire::Payload::Of(wire::Nonce{nonce_r_}));
-  for (wire::Payload &p : NatDetectionPayloads()) {
+  for (wire::Payload& p : NatDetectionPayloads()) {
     reply.payloads.push_back(std::move(p));
   }
   absl::StatusOr<std::vector<uint8_t>> out = wire::Encode(reply);
@@ -839,12 +823,11 @@ void IkeSa::HandleInitRequest(const wire::Message &message,
 // ---------------------------------------------------------------------------
 // Dispatch of protected messages
 
-void IkeSa::HandleMessage(const wire::Header &header,
+void IkeSa::HandleMessage(const wire::Header& header,
                           absl::Span<const uint8_t> bytes,
-                          const UdpEndpoint &from, const UdpEndpoint &to,
+                          const UdpEndpoint& from, const UdpEndpoint& to,
                           absl::Time now) {
-  if (state_ == State::kDead)
-    return;
+  if (state_ == State::kDead) return;
   // Responses to our IKE_SA_INIT are the only unprotected messages after
   // the first one.
   if (header.exchange_type == wire::ExchangeType::kIkeSaInit) {
@@ -864,8 +847,7 @@ void IkeSa::HandleMessage(const wire::Header &header,
     }
     return;
   }
-  if (!inbound_cipher_.has_value())
-    return;
+  if (!inbound_cipher_.has_value()) return;
 
   if (!header.response) {
     // A request from the peer: window of one (RFC 7296 2.3).
@@ -901,52 +883,51 @@ void IkeSa::HandleMessage(const wire::Header &header,
   if (from != remote_ || to != local_) {
     remote_ = from;
     local_ = to;
-    if (to.port == kNatTraversalPort)
-      nat_detected_ = true;
+    if (to.port == kNatTraversalPort) nat_detected_ = true;
   }
-  const std::vector<wire::Payload> &payloads = opened->payloads;
+  const std::vector<wire::Payload>& payloads = opened->payloads;
   if (!header.response) {
     switch (header.exchange_type) {
-    case wire::ExchangeType::kIkeAuth:
-      if (!initiator_ && state_ == State::kHalfOpen) {
-        HandleAuthRequest(header.message_id, payloads, now);
-      }
-      return;
-    case wire::ExchangeType::kCreateChildSa:
-      if (state_ == State::kEstablished || state_ == State::kDeleting) {
-        HandleCreateChildRequest(header.message_id, payloads, now);
-      }
-      return;
-    case wire::ExchangeType::kInformational:
-      if (state_ == State::kEstablished || state_ == State::kDeleting) {
-        HandleInformationalRequest(header.message_id, payloads, now);
-      }
-      return;
-    default:
-      Report(EventType::kMessageDropped,
-             absl::StrCat("unsupported exchange ",
-                          wire::ToString(header.exchange_type)));
-      return;
+      case wire::ExchangeType::kIkeAuth:
+        if (!initiator_ && state_ == State::kHalfOpen) {
+          HandleAuthRequest(header.message_id, payloads, now);
+        }
+        return;
+      case wire::ExchangeType::kCreateChildSa:
+        if (state_ == State::kEstablished || state_ == State::kDeleting) {
+          HandleCreateChildRequest(header.message_id, payloads, now);
+        }
+        return;
+      case wire::ExchangeType::kInformational:
+        if (state_ == State::kEstablished || state_ == State::kDeleting) {
+          HandleInformationalRequest(header.message_id, payloads, now);
+        }
+        return;
+      default:
+        Report(EventType::kMessageDropped,
+               absl::StrCat("unsupported exchange ",
+                            wire::ToString(header.exchange_type)));
+        return;
     }
   }
   Outstanding request = std::move(*outstanding_);
   outstanding_.reset();
   switch (request.purpose) {
-  case Purpose::kAuth:
-    HandleAuthResponse(payloads, now);
-    break;
-  case Purpose::kCreateChild:
-  case Purpose::kRekeyChild:
-  case Purpose::kRekeyIke:
-    HandleCreateChildResponse(request, payloads, now);
-    break;
-  case Purpose::kDeleteChild:
-  case Purpose::kDeleteIke:
-  case Purpose::kLiveness:
-    HandleInformationalResponse(request, payloads, now);
-    break;
-  case Purpose::kInit:
-    break;
+    case Purpose::kAuth:
+      HandleAuthResponse(payloads, now);
+      break;
+    case Purpose::kCreateChild:
+    case Purpose::kRekeyChild:
+    case Purpose::kRekeyIke:
+      HandleCreateChildResponse(request, payloads, now);
+      break;
+    case Purpose::kDeleteChild:
+    case Purpose::kDeleteIke:
+    case Purpose::kLiveness:
+      HandleInformationalResponse(request, payloads, now);
+      break;
+    case Purpose::kInit:
+      break;
   }
   RunQueued(now);
 }
@@ -954,9 +935,9 @@ void IkeSa::HandleMessage(const wire::Header &header,
 // ---------------------------------------------------------------------------
 // IKE_AUTH
 
-absl::StatusOr<std::vector<uint8_t>>
-IkeSa::ComputeAuth(bool as_initiator, const Identity &identity,
-                   const crypto::SecretBytes &psk) const {
+absl::StatusOr<std::vector<uint8_t>> IkeSa::ComputeAuth(
+    bool as_initiator, const Identity& identity,
+    const crypto::SecretBytes& psk) const {
   std::vector<uint8_t> body = IdPayloadBody(identity.type, identity.data);
   std::vector<uint8_t> signed_octets =
       as_initiator ? BuildSignedOctets(prf(), init_request_bytes_, nonce_r_,
@@ -967,13 +948,13 @@ IkeSa::ComputeAuth(bool as_initiator, const Identity &identity,
 }
 
 void IkeSa::HandleAuthRequest(uint32_t message_id,
-                              const std::vector<wire::Payload> &payloads,
+                              const std::vector<wire::Payload>& payloads,
                               absl::Time now) {
-  const auto *id_i = FindPayload<wire::Identification>(
+  const auto* id_i = FindPayload<wire::Identification>(
       payloads, wire::PayloadType::kIdInitiator);
-  const auto *auth = FindPayload<wire::Authentication>(
+  const auto* auth = FindPayload<wire::Authentication>(
       payloads, wire::PayloadType::kAuthentication);
-  auto refuse = [&](const std::string &reason) {
+  auto refuse = [&](const std::string& reason) {
     ++engine_.counters_.auth_failures;
     SendResponse(message_id, wire::ExchangeType::kIkeAuth,
                  {NotifyPayload(wire::NotifyType::kAuthenticationFailed)});
@@ -1028,11 +1009,11 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
   // The first child SA (RFC 7296 1.2); its failure leaves the IKE SA up.
   ChildSa child;
   std::string child_failure;
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *ts_i = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_i = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsInitiator);
-  const auto *ts_r = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_r = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsResponder);
   bool transport_requested =
       wire::FindNotify(payloads, wire::NotifyType::kUseTransportMode) !=
@@ -1110,8 +1091,7 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
       selection.reset();
     }
   }
-  for (wire::Payload &p : child_payloads)
-    reply.push_back(std::move(p));
+  for (wire::Payload& p : child_payloads) reply.push_back(std::move(p));
   SendResponse(message_id, wire::ExchangeType::kIkeAuth, std::move(reply));
   Established(now);
   if (selection.has_value()) {
@@ -1124,14 +1104,14 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
   }
 }
 
-void IkeSa::HandleAuthResponse(const std::vector<wire::Payload> &payloads,
+void IkeSa::HandleAuthResponse(const std::vector<wire::Payload>& payloads,
                                absl::Time now) {
-  const auto *id_r = FindPayload<wire::Identification>(
+  const auto* id_r = FindPayload<wire::Identification>(
       payloads, wire::PayloadType::kIdResponder);
-  const auto *auth = FindPayload<wire::Authentication>(
+  const auto* auth = FindPayload<wire::Authentication>(
       payloads, wire::PayloadType::kAuthentication);
   if (id_r == nullptr || auth == nullptr) {
-    const wire::Notify *error = FindErrorNotify(payloads);
+    const wire::Notify* error = FindErrorNotify(payloads);
     ++engine_.counters_.auth_failures;
     Fail(absl::StrCat("IKE_AUTH refused by peer: ",
                       error != nullptr ? wire::ToString(error->type)
@@ -1140,7 +1120,7 @@ void IkeSa::HandleAuthResponse(const std::vector<wire::Payload> &payloads,
     return;
   }
   peer_identity_ = Identity{id_r->type, id_r->data};
-  auto fail = [&](const std::string &reason) {
+  auto fail = [&](const std::string& reason) {
     ++engine_.counters_.auth_failures;
     // The peer considers the SA up; tell it (RFC 7296 2.21.2).
     StartDelete(now);
@@ -1168,14 +1148,14 @@ void IkeSa::HandleAuthResponse(const std::vector<wire::Payload> &payloads,
   }
   Established(now);
 
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *ts_i = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_i = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsInitiator);
-  const auto *ts_r = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_r = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsResponder);
   if (sa == nullptr || ts_i == nullptr || ts_r == nullptr) {
-    const wire::Notify *error = FindErrorNotify(payloads);
+    const wire::Notify* error = FindErrorNotify(payloads);
     Report(EventType::kIkeSaFailed,
            absl::StrCat("IKE SA up without child SA: ",
                         error != nullptr ? wire::ToString(error->type)
@@ -1225,23 +1205,20 @@ uint32_t IkeSa::AllocateInboundSpi() {
   for (;;) {
     uint32_t spi = engine_.random_.Uniform32();
     // 0-255 are reserved (RFC 4303 2.1); avoid any SPI already in use here.
-    if (spi < 256)
-      continue;
-    if (engine_.sad_.LookupInbound(spi, local_.address) != nullptr)
-      continue;
-    if (OwnsChildSpi(spi))
-      continue;
+    if (spi < 256) continue;
+    if (engine_.sad_.LookupInbound(spi, local_.address) != nullptr) continue;
+    if (OwnsChildSpi(spi)) continue;
     return spi;
   }
 }
 
-absl::StatusOr<std::vector<ipsec::TrafficSelector>>
-IkeSa::SelectorsFromWire(const wire::TrafficSelectors &selectors) const {
+absl::StatusOr<std::vector<ipsec::TrafficSelector>> IkeSa::SelectorsFromWire(
+    const wire::TrafficSelectors& selectors) const {
   std::vector<ipsec::TrafficSelector> out;
-  for (const wire::TrafficSelector &ts : selectors.selectors) {
+  for (const wire::TrafficSelector& ts : selectors.selectors) {
     if (ts.type != wire::TrafficSelectorType::kIpv4AddressRange &&
         ts.type != wire::TrafficSelectorType::kIpv6AddressRange) {
-      continue; // not an IP selector: skipped (narrowing may leave none)
+      continue;  // not an IP selector: skipped (narrowing may leave none)
     }
     absl::StatusOr<ipsec::IpAddress> start =
         ipsec::IpAddress::FromBytesChecked(ts.start_address);
@@ -1252,19 +1229,17 @@ IkeSa::SelectorsFromWire(const wire::TrafficSelectors &selectors) const {
     absl::StatusOr<ipsec::TrafficSelector> selector =
         ipsec::TrafficSelector::Create(*start, *end, ts.ip_protocol,
                                        ts.start_port, ts.end_port);
-    if (!selector.ok())
-      return selector.status();
+    if (!selector.ok()) return selector.status();
     out.push_back(*selector);
   }
-  if (out.empty())
-    return absl::InvalidArgumentError("no IP traffic selector");
+  if (out.empty()) return absl::InvalidArgumentError("no IP traffic selector");
   return out;
 }
 
-wire::TrafficSelectors
-IkeSa::SelectorsToWire(const std::vector<ipsec::TrafficSelector> &selectors) {
+wire::TrafficSelectors IkeSa::SelectorsToWire(
+    const std::vector<ipsec::TrafficSelector>& selectors) {
   wire::TrafficSelectors out;
-  for (const ipsec::TrafficSelector &s : selectors) {
+  for (const ipsec::TrafficSelector& s : selectors) {
     wire::TrafficSelector ts;
     ts.type = s.is_v4() ? wire::TrafficSelectorType::kIpv4AddressRange
                         : wire::TrafficSelectorType::kIpv6AddressRange;
@@ -1280,11 +1255,10 @@ IkeSa::SelectorsToWire(const std::vector<ipsec::TrafficSelector> &selectors) {
   return out;
 }
 
-absl::Status IkeSa::InstallChild(ChildSa &child, const ChildSaKeys &keys,
+absl::Status IkeSa::InstallChild(ChildSa& child, const ChildSaKeys& keys,
                                  bool exchange_initiator, bool switch_outbound,
                                  absl::Time now) {
-  if (child.lineage == 0)
-    child.lineage = engine_.NewSadPolicy();
+  if (child.lineage == 0) child.lineage = engine_.NewSadPolicy();
   auto config_for = [&](ipsec::SaDirection direction) {
     ipsec::SaConfig config;
     config.direction = direction;
@@ -1333,18 +1307,15 @@ absl::Status IkeSa::InstallChild(ChildSa &child, const ChildSaKeys &keys,
   absl::StatusOr<ipsec::SecurityAssociation> inbound =
       ipsec::SecurityAssociation::Create(
           config_for(ipsec::SaDirection::kInbound), now);
-  if (!inbound.ok())
-    return inbound.status();
+  if (!inbound.ok()) return inbound.status();
   absl::StatusOr<ipsec::SecurityAssociation> outbound =
       ipsec::SecurityAssociation::Create(
           config_for(ipsec::SaDirection::kOutbound), now);
-  if (!outbound.ok())
-    return outbound.status();
+  if (!outbound.ok()) return outbound.status();
   absl::Status added = engine_.sad_.AddInbound(
       child.lineage,
       std::make_shared<ipsec::SecurityAssociation>(std::move(*inbound)));
-  if (!added.ok())
-    return added;
+  if (!added.ok()) return added;
   added = engine_.sad_.AddOutbound(
       child.lineage,
       std::make_shared<ipsec::SecurityAssociation>(std::move(*outbound)));
@@ -1358,7 +1329,7 @@ absl::Status IkeSa::InstallChild(ChildSa &child, const ChildSaKeys &keys,
   return absl::OkStatus();
 }
 
-void IkeSa::RemoveChildFromSad(const ChildSa &child, bool linger) {
+void IkeSa::RemoveChildFromSad(const ChildSa& child, bool linger) {
   if (linger && policy_.inbound_linger > absl::ZeroDuration()) {
     lingering_inbound_.emplace_back(engine_.last_now_ + policy_.inbound_linger,
                                     child.inbound_spi);
@@ -1370,8 +1341,8 @@ void IkeSa::RemoveChildFromSad(const ChildSa &child, bool linger) {
   if (!removed.ok()) {
     // The current outbound SA of a lineage with successors: the newest
     // successor takes over first.
-    const ChildSa *successor = nullptr;
-    for (const ChildSa &other : children_) {
+    const ChildSa* successor = nullptr;
+    for (const ChildSa& other : children_) {
       if (&other != &child && other.lineage == child.lineage &&
           !other.replaced) {
         successor = &other;
@@ -1397,29 +1368,26 @@ void IkeSa::RemoveLingering(absl::Time now, bool all) {
   }
 }
 
-void IkeSa::ScheduleChildRekey(ChildSa &child, absl::Time now) {
+void IkeSa::ScheduleChildRekey(ChildSa& child, absl::Time now) {
   child.established = now;
   child.expire_at = now + policy_.child_lifetime;
   absl::Duration jitter =
       policy_.rekey_jitter *
       (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
   child.rekey_at = now + policy_.child_lifetime - policy_.rekey_margin - jitter;
-  if (child.rekey_at <= now)
-    child.rekey_at = now + policy_.child_lifetime / 2;
+  if (child.rekey_at <= now) child.rekey_at = now + policy_.child_lifetime / 2;
 }
 
-ChildSa *IkeSa::FindChildByInbound(uint32_t spi) {
-  for (ChildSa &child : children_) {
-    if (child.inbound_spi == spi)
-      return &child;
+ChildSa* IkeSa::FindChildByInbound(uint32_t spi) {
+  for (ChildSa& child : children_) {
+    if (child.inbound_spi == spi) return &child;
   }
   return nullptr;
 }
 
-ChildSa *IkeSa::FindChildByOutbound(uint32_t spi) {
-  for (ChildSa &child : children_) {
-    if (child.outbound_spi == spi)
-      return &child;
+ChildSa* IkeSa::FindChildByOutbound(uint32_t spi) {
+  for (ChildSa& child : children_) {
+    if (child.outbound_spi == spi) return &child;
   }
   return nullptr;
 }
@@ -1427,7 +1395,7 @@ ChildSa *IkeSa::FindChildByOutbound(uint32_t spi) {
 // ---------------------------------------------------------------------------
 // CREATE_CHILD_SA
 
-void IkeSa::StartChildRekey(ChildSa &child, absl::Time now) {
+void IkeSa::StartChildRekey(ChildSa& child, absl::Time now) {
   Outstanding request;
   request.purpose = Purpose::kRekeyChild;
   request.exchange = wire::ExchangeType::kCreateChildSa;
@@ -1455,13 +1423,12 @@ void IkeSa::StartChildRekey(ChildSa &child, absl::Time now) {
   inner.push_back(
       wire::Payload::Of(wire::SecurityAssociation{request.offered}));
   inner.push_back(wire::Payload::Of(wire::Nonce{request.nonce}));
-  const EspProposalConfig &first = policy_.esp_proposals.front();
+  const EspProposalConfig& first = policy_.esp_proposals.front();
   if (!first.pfs_groups.empty()) {
     absl::StatusOr<std::unique_ptr<crypto::KeyExchange>> ke =
         crypto::KeyExchange::Generate(first.pfs_groups.front(),
                                       engine_.random_);
-    if (!ke.ok())
-      return;
+    if (!ke.ok()) return;
     wire::KeyExchange payload;
     payload.group = static_cast<wire::KeyExchangeGroup>(
         GroupNumber(first.pfs_groups.front()));
@@ -1473,8 +1440,7 @@ void IkeSa::StartChildRekey(ChildSa &child, absl::Time now) {
   inner.push_back(wire::Payload::TsR(SelectorsToWire(child.remote_selectors)));
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id, std::move(inner));
-  if (!bytes.ok())
-    return;
+  if (!bytes.ok()) return;
   request.bytes = std::move(*bytes);
   child.rekey_in_progress = true;
   ++next_request_id_;
@@ -1490,14 +1456,12 @@ void IkeSa::StartIkeRekey(absl::Time now) {
   request.new_ike_spi = engine_.NewLocalSpi();
   absl::StatusOr<std::vector<wire::Proposal>> offered =
       IkeProposalsToWire(policy_.ike_proposals, SpiBytes(request.new_ike_spi));
-  if (!offered.ok())
-    return;
+  if (!offered.ok()) return;
   request.offered = std::move(*offered);
   // The current group is known to be acceptable to the peer.
   absl::StatusOr<std::unique_ptr<crypto::KeyExchange>> ke =
       crypto::KeyExchange::Generate(suite_.group, engine_.random_);
-  if (!ke.ok())
-    return;
+  if (!ke.ok()) return;
   std::vector<wire::Payload> inner;
   inner.push_back(
       wire::Payload::Of(wire::SecurityAssociation{request.offered}));
@@ -1510,15 +1474,14 @@ void IkeSa::StartIkeRekey(absl::Time now) {
   request.key_exchange = std::move(*ke);
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id, std::move(inner));
-  if (!bytes.ok())
-    return;
+  if (!bytes.ok()) return;
   request.bytes = std::move(*bytes);
   ++next_request_id_;
   SendRequest(std::move(request), now);
 }
 
 void IkeSa::HandleCreateChildRequest(uint32_t message_id,
-                                     const std::vector<wire::Payload> &payloads,
+                                     const std::vector<wire::Payload>& payloads,
                                      absl::Time now) {
   auto reply_notify = [&](wire::NotifyType type,
                           std::vector<uint8_t> data = {}) {
@@ -1529,11 +1492,11 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     reply_notify(wire::NotifyType::kTemporaryFailure);
     return;
   }
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *nonce =
+  const auto* nonce =
       FindPayload<wire::Nonce>(payloads, wire::PayloadType::kNonce);
-  const auto *ke =
+  const auto* ke =
       FindPayload<wire::KeyExchange>(payloads, wire::PayloadType::kKeyExchange);
   if (sa == nullptr || nonce == nullptr || sa->proposals.empty()) {
     reply_notify(wire::NotifyType::kInvalidSyntax);
@@ -1569,7 +1532,7 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
       return;
     }
     uint64_t peer_spi = 0;
-    for (const wire::Proposal &p : sa->proposals) {
+    for (const wire::Proposal& p : sa->proposals) {
       if (p.number == selection->answer.number)
         peer_spi = Spi64FromBytes(p.spi);
     }
@@ -1611,9 +1574,9 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
   }
 
   // Child SA: new or rekey.
-  const wire::Notify *rekey =
+  const wire::Notify* rekey =
       wire::FindNotify(payloads, wire::NotifyType::kRekeySa);
-  ChildSa *old_child = nullptr;
+  ChildSa* old_child = nullptr;
   if (rekey != nullptr) {
     old_child = FindChildByOutbound(Spi32FromBytes(rekey->spi));
     if (old_child == nullptr || old_child->replaced) {
@@ -1626,9 +1589,9 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     reply_notify(wire::NotifyType::kNoAdditionalSas);
     return;
   }
-  const auto *ts_i = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_i = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsInitiator);
-  const auto *ts_r = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_r = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsResponder);
   if (ts_i == nullptr || ts_r == nullptr) {
     reply_notify(wire::NotifyType::kInvalidSyntax);
@@ -1641,9 +1604,9 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
       ChildSaExchange::kCreateChildSa);
   if (!selection.ok()) {
     std::optional<ErrorNotify> notify = ErrorNotifyOf(selection.status());
-    reply_notify(notify.has_value() ? notify->type
-                                    : wire::NotifyType::kNoProposalChosen,
-                 notify.has_value() ? notify->data : std::vector<uint8_t>{});
+    reply_notify(
+        notify.has_value() ? notify->type : wire::NotifyType::kNoProposalChosen,
+        notify.has_value() ? notify->data : std::vector<uint8_t>{});
     return;
   }
   std::unique_ptr<crypto::KeyExchange> our_ke;
@@ -1743,15 +1706,15 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
 }
 
 void IkeSa::HandleCreateChildResponse(
-    Outstanding &request, const std::vector<wire::Payload> &payloads,
+    Outstanding& request, const std::vector<wire::Payload>& payloads,
     absl::Time now) {
-  const auto *sa = FindPayload<wire::SecurityAssociation>(
+  const auto* sa = FindPayload<wire::SecurityAssociation>(
       payloads, wire::PayloadType::kSecurityAssociation);
-  const auto *nonce =
+  const auto* nonce =
       FindPayload<wire::Nonce>(payloads, wire::PayloadType::kNonce);
-  const auto *ke =
+  const auto* ke =
       FindPayload<wire::KeyExchange>(payloads, wire::PayloadType::kKeyExchange);
-  const wire::Notify *error = FindErrorNotify(payloads);
+  const wire::Notify* error = FindErrorNotify(payloads);
 
   if (request.purpose == Purpose::kRekeyIke) {
     if (error != nullptr || sa == nullptr || nonce == nullptr ||
@@ -1780,8 +1743,7 @@ void IkeSa::HandleCreateChildResponse(
     absl::StatusOr<IkeSaKeys> keys = DeriveRekeyedIkeSaKeys(
         selection->suite, prf(), keys_.sk_d, *shared, request.nonce,
         nonce->data, request.new_ike_spi, peer_spi);
-    if (!keys.ok())
-      return;
+    if (!keys.ok()) return;
     engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, request.new_ike_spi,
                               peer_spi, selection->suite, std::move(*keys),
                               std::move(children_), now);
@@ -1791,9 +1753,8 @@ void IkeSa::HandleCreateChildResponse(
     return;
   }
 
-  ChildSa *old_child = FindChildByInbound(request.rekeyed_child_inbound_spi);
-  if (old_child != nullptr)
-    old_child->rekey_in_progress = false;
+  ChildSa* old_child = FindChildByInbound(request.rekeyed_child_inbound_spi);
+  if (old_child != nullptr) old_child->rekey_in_progress = false;
   if (error != nullptr || sa == nullptr || nonce == nullptr) {
     Report(EventType::kMessageDropped,
            absl::StrCat("child SA rekey refused: ",
@@ -1808,9 +1769,9 @@ void IkeSa::HandleCreateChildResponse(
   }
   absl::StatusOr<EspSelection> selection = CheckEspAnswer(
       request.offered, sa->proposals, ChildSaExchange::kCreateChildSa);
-  const auto *ts_i = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_i = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsInitiator);
-  const auto *ts_r = FindPayload<wire::TrafficSelectors>(
+  const auto* ts_r = FindPayload<wire::TrafficSelectors>(
       payloads, wire::PayloadType::kTsResponder);
   if (!selection.ok() || ts_i == nullptr || ts_r == nullptr) {
     Report(EventType::kMessageDropped, "bad CREATE_CHILD_SA answer");
@@ -1818,20 +1779,17 @@ void IkeSa::HandleCreateChildResponse(
   }
   std::optional<crypto::SecretBytes> pfs_secret;
   if (selection->suite.pfs_group.has_value()) {
-    if (ke == nullptr || request.key_exchange == nullptr)
-      return;
+    if (ke == nullptr || request.key_exchange == nullptr) return;
     absl::StatusOr<crypto::SecretBytes> shared =
         request.key_exchange->ComputeSharedSecret(ke->data);
-    if (!shared.ok())
-      return;
+    if (!shared.ok()) return;
     pfs_secret = std::move(*shared);
   }
   absl::StatusOr<std::vector<ipsec::TrafficSelector>> local =
       SelectorsFromWire(*ts_i);
   absl::StatusOr<std::vector<ipsec::TrafficSelector>> remote =
       SelectorsFromWire(*ts_r);
-  if (!local.ok() || !remote.ok())
-    return;
+  if (!local.ok() || !remote.ok()) return;
   ChildSa child;
   child.inbound_spi = request.new_inbound_spi;
   child.outbound_spi = Spi32FromBytes(selection->peer_spi);
@@ -1846,8 +1804,7 @@ void IkeSa::HandleCreateChildResponse(
       DeriveChildSaKeys(prf(), keys_.sk_d, child.suite,
                         pfs_secret.has_value() ? &*pfs_secret : nullptr,
                         request.nonce, nonce->data);
-  if (!keys.ok())
-    return;
+  if (!keys.ok()) return;
 
   // RFC 7296 2.8.1: if the peer rekeyed the same SA at the same time, the SA
   // made by the exchange holding the lowest of the four nonces is redundant
@@ -1855,12 +1812,12 @@ void IkeSa::HandleCreateChildResponse(
   bool we_lose = false;
   uint32_t peer_made = 0;
   if (old_child != nullptr && old_child->peer_rekeyed) {
-    std::vector<const std::vector<uint8_t> *> nonces = {
+    std::vector<const std::vector<uint8_t>*> nonces = {
         &request.nonce, &nonce->data, &old_child->peer_rekey_nonce_i,
         &old_child->peer_rekey_nonce_r};
-    const std::vector<uint8_t> *lowest = *std::min_element(
+    const std::vector<uint8_t>* lowest = *std::min_element(
         nonces.begin(), nonces.end(),
-        [](const std::vector<uint8_t> *a, const std::vector<uint8_t> *b) {
+        [](const std::vector<uint8_t>* a, const std::vector<uint8_t>* b) {
           return NonceLess(*a, *b);
         });
     we_lose = lowest == &request.nonce || lowest == &nonce->data;
@@ -1885,19 +1842,17 @@ void IkeSa::HandleCreateChildResponse(
                                we_lose ? " (collision lost: redundant)" : "")
              : std::string("child SA created"),
          &children_.back());
-  if (old_inbound == 0)
-    return;
+  if (old_inbound == 0) return;
   if (we_lose) {
     // Keep the peer's SA: traffic moves to it; ours goes.
-    if (ChildSa *winner = FindChildByInbound(peer_made)) {
+    if (ChildSa* winner = FindChildByInbound(peer_made)) {
       engine_.sad_.SwitchOutbound(winner->lineage, winner->outbound_spi)
           .IgnoreError();
     }
     StartDeleteChildren({new_inbound}, now);
     return;
   }
-  if (ChildSa *old = FindChildByInbound(old_inbound))
-    old->replaced = true;
+  if (ChildSa* old = FindChildByInbound(old_inbound)) old->replaced = true;
   StartDeleteChildren({old_inbound}, now);
 }
 
@@ -1910,8 +1865,7 @@ void IkeSa::StartDeleteChildren(std::vector<uint32_t> inbound_spis,
   d.protocol_id = wire::ProtocolId::kEsp;
   d.spi_size = 4;
   for (uint32_t spi : inbound_spis) {
-    if (ChildSa *child = FindChildByInbound(spi))
-      child->replaced = true;
+    if (ChildSa* child = FindChildByInbound(spi)) child->replaced = true;
     d.spis.push_back(Spi32Bytes(spi));
   }
   Outstanding request;
@@ -1922,8 +1876,7 @@ void IkeSa::StartDeleteChildren(std::vector<uint32_t> inbound_spis,
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id,
               {wire::Payload::Of(std::move(d))});
-  if (!bytes.ok())
-    return;
+  if (!bytes.ok()) return;
   request.bytes = std::move(*bytes);
   ++next_request_id_;
   SendRequest(std::move(request), now);
@@ -1931,8 +1884,7 @@ void IkeSa::StartDeleteChildren(std::vector<uint32_t> inbound_spis,
 
 void IkeSa::RemoveChild(uint32_t inbound_spi, bool linger) {
   for (size_t i = 0; i < children_.size(); ++i) {
-    if (children_[i].inbound_spi != inbound_spi)
-      continue;
+    if (children_[i].inbound_spi != inbound_spi) continue;
     RemoveChildFromSad(children_[i], linger);
     children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(i));
     return;
@@ -1959,8 +1911,7 @@ void IkeSa::StartDelete(absl::Time now) {
   }
   request.bytes = std::move(*bytes);
   ++next_request_id_;
-  if (state_ == State::kEstablished)
-    state_ = State::kDeleting;
+  if (state_ == State::kEstablished) state_ = State::kDeleting;
   SendRequest(std::move(request), now);
 }
 
@@ -1971,8 +1922,7 @@ void IkeSa::StartLiveness(absl::Time now) {
   request.message_id = next_request_id_;
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id, {});
-  if (!bytes.ok())
-    return;
+  if (!bytes.ok()) return;
   request.bytes = std::move(*bytes);
   ++next_request_id_;
   SendRequest(std::move(request), now);
@@ -1982,30 +1932,27 @@ void IkeSa::StartLiveness(absl::Time now) {
 }
 
 void IkeSa::HandleInformationalRequest(
-    uint32_t message_id, const std::vector<wire::Payload> &payloads,
+    uint32_t message_id, const std::vector<wire::Payload>& payloads,
     absl::Time now) {
   std::vector<wire::Payload> reply;
   bool delete_ike = false;
   wire::Delete our_deleted;
   our_deleted.protocol_id = wire::ProtocolId::kEsp;
   our_deleted.spi_size = 4;
-  for (const wire::Payload &p : payloads) {
-    const wire::Delete *d = p.As<wire::Delete>();
-    if (d == nullptr)
-      continue;
+  for (const wire::Payload& p : payloads) {
+    const wire::Delete* d = p.As<wire::Delete>();
+    if (d == nullptr) continue;
     if (d->protocol_id == wire::ProtocolId::kIke) {
       delete_ike = true;
       continue;
     }
-    if (d->protocol_id != wire::ProtocolId::kEsp)
-      continue;
-    for (const std::vector<uint8_t> &spi : d->spis) {
-      ChildSa *child = FindChildByOutbound(Spi32FromBytes(spi));
-      if (child == nullptr)
-        continue;
+    if (d->protocol_id != wire::ProtocolId::kEsp) continue;
+    for (const std::vector<uint8_t>& spi : d->spis) {
+      ChildSa* child = FindChildByOutbound(Spi32FromBytes(spi));
+      if (child == nullptr) continue;
       uint32_t inbound = child->inbound_spi;
       bool has_successor = false;
-      for (const ChildSa &other : children_) {
+      for (const ChildSa& other : children_) {
         has_successor = has_successor ||
                         (&other != child && other.lineage == child->lineage);
       }
@@ -2021,7 +1968,7 @@ void IkeSa::HandleInformationalRequest(
                std::move(reply));
   if (delete_ike) {
     if (rekeyed_away_) {
-      state_ = State::kDead; // the successor carries on
+      state_ = State::kDead;  // the successor carries on
     } else {
       Die(EventType::kIkeSaDeleted, "deleted by peer");
     }
@@ -2030,35 +1977,34 @@ void IkeSa::HandleInformationalRequest(
 }
 
 void IkeSa::HandleInformationalResponse(
-    Outstanding &request, const std::vector<wire::Payload> &payloads,
+    Outstanding& request, const std::vector<wire::Payload>& payloads,
     absl::Time now) {
   (void)now;
   switch (request.purpose) {
-  case Purpose::kDeleteIke:
-    if (rekeyed_away_) {
-      state_ = State::kDead;
-    } else {
-      Die(EventType::kIkeSaDeleted, "deleted");
-    }
-    return;
-  case Purpose::kDeleteChild: {
-    // Remove what we asked to delete (the peer lists its own SPIs back).
-    std::vector<uint32_t> ours;
-    for (const ChildSa &child : children_) {
-      if (child.replaced)
-        ours.push_back(child.inbound_spi);
-    }
-    for (uint32_t spi : ours) {
-      if (ChildSa *child = FindChildByInbound(spi)) {
-        Report(EventType::kChildSaDeleted, "deleted after rekey", child);
+    case Purpose::kDeleteIke:
+      if (rekeyed_away_) {
+        state_ = State::kDead;
+      } else {
+        Die(EventType::kIkeSaDeleted, "deleted");
       }
-      RemoveChild(spi, /*linger=*/true);
+      return;
+    case Purpose::kDeleteChild: {
+      // Remove what we asked to delete (the peer lists its own SPIs back).
+      std::vector<uint32_t> ours;
+      for (const ChildSa& child : children_) {
+        if (child.replaced) ours.push_back(child.inbound_spi);
+      }
+      for (uint32_t spi : ours) {
+        if (ChildSa* child = FindChildByInbound(spi)) {
+          Report(EventType::kChildSaDeleted, "deleted after rekey", child);
+        }
+        RemoveChild(spi, /*linger=*/true);
+      }
+      (void)payloads;
+      return;
     }
-    (void)payloads;
-    return;
-  }
-  default:
-    return;
+    default:
+      return;
   }
 }
 
@@ -2069,8 +2015,7 @@ absl::Status IkeSa::RequestChildRekey(absl::Time now) {
   if (state_ != State::kEstablished || rekeyed_away_) {
     return absl::FailedPreconditionError("IKE SA is not established");
   }
-  if (children_.empty())
-    return absl::FailedPreconditionError("no child SA");
+  if (children_.empty()) return absl::FailedPreconditionError("no child SA");
   queued_.push_back(Queued::kRekeyChild);
   RunQueued(now);
   return absl::OkStatus();
@@ -2097,7 +2042,7 @@ absl::Status IkeSa::RequestDelete(absl::Time now) {
   return absl::OkStatus();
 }
 
-void IkeSa::AdoptRekeyed(const IkeSuite &suite, IkeSaKeys keys, uint64_t spi_i,
+void IkeSa::AdoptRekeyed(const IkeSuite& suite, IkeSaKeys keys, uint64_t spi_i,
                          uint64_t spi_r, std::vector<ChildSa> children,
                          absl::Time now) {
   suite_ = suite;
@@ -2121,8 +2066,7 @@ void IkeSa::AdoptRekeyed(const IkeSuite &suite, IkeSaKeys keys, uint64_t spi_i,
   outbound_cipher_ = std::move(initiator_ ? *from_initiator : *from_responder);
   inbound_cipher_ = std::move(initiator_ ? *from_responder : *from_initiator);
   children_ = std::move(children);
-  for (ChildSa &child : children_)
-    child.rekey_in_progress = false;
+  for (ChildSa& child : children_) child.rekey_in_progress = false;
   next_request_id_ = 0;
   expected_peer_id_ = 0;
   state_ = State::kEstablished;
@@ -2132,11 +2076,10 @@ void IkeSa::AdoptRekeyed(const IkeSuite &suite, IkeSaKeys keys, uint64_t spi_i,
       (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
   expire_at_ = now + policy_.ike_lifetime;
   rekey_at_ = now + policy_.ike_lifetime - policy_.rekey_margin - jitter;
-  if (rekey_at_ <= now)
-    rekey_at_ = now + policy_.ike_lifetime / 2;
+  if (rekey_at_ <= now) rekey_at_ = now + policy_.ike_lifetime / 2;
   if (policy_.dpd.interval > absl::ZeroDuration()) {
     next_dpd_at_ = now + policy_.dpd.interval;
   }
 }
 
-} // namespace cygnet::ike
+}  // namespace cygnet::ike
