@@ -4,6 +4,7 @@
 // that drops, duplicates, reorders and delays.
 #include "ike/engine/ike_engine.h"
 
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -410,6 +411,131 @@ TEST(IkeEngineTest, LossyNetworkPropertyOverSeeds) {
   }
   // With six transmissions per request almost every run gets through.
   EXPECT_GT(established, 280);
+}
+
+}  // namespace
+}  // namespace cygnet::ike
+
+namespace cygnet::ike {
+namespace {
+
+// A small PKI: a CA, and a leaf per router naming its address in a SAN.
+struct Pki {
+  explicit Pki(uint64_t seed = 77) : random(seed) {}
+  crypto::DeterministicRandom random;
+  crypto::PrivateKey ca_key =
+      *crypto::PrivateKey::GenerateEc(crypto::KeyType::kEcdsaP256, random);
+  crypto::Certificate ca = *crypto::CertificateBuilder()
+                                .SetSubjectCommonName("cygnet test CA")
+                                .SetIsCa(true)
+                                .SetSerial(1)
+                                .SetValidity(absl::FromUnixSeconds(1600000000),
+                                             absl::FromUnixSeconds(1900000000))
+                                .SelfSign(ca_key);
+
+  CertificateCredentials Leaf(
+      const char* address, crypto::PrivateKey key, uint64_t serial,
+      absl::Time not_after = absl::FromUnixSeconds(1900000000)) {
+    ipsec::IpAddress ip = Ip(address);
+    auto bytes = ip.bytes();
+    crypto::Certificate cert =
+        *crypto::CertificateBuilder()
+             .SetSubjectCommonName(address)
+             .AddIpAddress(std::vector<uint8_t>(bytes.begin(), bytes.end()))
+             .SetSerial(serial)
+             .SetValidity(absl::FromUnixSeconds(1600000000), not_after)
+             .Issue(key.public_key(), ca, ca_key);
+    CertificateCredentials credentials;
+    credentials.private_key = std::move(key);
+    credentials.chain = {cert};
+    credentials.trust_anchors = {ca};
+    return credentials;
+  }
+};
+
+void UseCertificates(IkePolicy& policy, CertificateCredentials credentials) {
+  policy.local_authentication = AuthenticationKind::kCertificate;
+  policy.remote_authentication = AuthenticationKind::kCertificate;
+  policy.certificates = std::move(credentials);
+}
+
+TEST(IkeEngineCertificateTest, EcdsaAndRsaPssCertificatesAuthenticate) {
+  Pki pki;
+  Simulation sim(31, testing::NetworkConditions{});
+  IkePolicy a = SeedPolicy("a", "198.51.100.5", "198.51.100.21", "unused");
+  IkePolicy b = SeedPolicy("b", "198.51.100.21", "198.51.100.5", "unused");
+  UseCertificates(a, pki.Leaf("198.51.100.5",
+                              *crypto::PrivateKey::GenerateEc(
+                                  crypto::KeyType::kEcdsaP256, pki.random),
+                              2));
+  absl::StatusOr<crypto::PrivateKey> rsa =
+      crypto::PrivateKey::GenerateRsa(2048);
+  ASSERT_TRUE(rsa.ok());
+  UseCertificates(b, pki.Leaf("198.51.100.21", *rsa, 3));
+  b.certificates.rsa_pss = true;
+  ASSERT_TRUE(sim.a().engine.AddPolicy(a).ok());
+  ASSERT_TRUE(sim.b().engine.AddPolicy(b).ok());
+  ASSERT_TRUE(sim.a().engine.Initiate("a", sim.now()).ok());
+  sim.RunFor(absl::Seconds(5));
+  ASSERT_EQ(sim.a().Count(EventType::kIkeSaEstablished), 1)
+      << sim.a().Reasons();
+  ASSERT_EQ(sim.b().Count(EventType::kIkeSaEstablished), 1)
+      << sim.b().Reasons();
+  ExpectMirroredChildSas(sim.a(), sim.b());
+  std::string show = ShowIkev2Session(sim.a().engine.Status(sim.now()), true);
+  EXPECT_THAT(show, HasSubstr("Authentication(Sign/Verify) : ECDSA/RSA"));
+}
+
+TEST(IkeEngineCertificateTest, UntrustedExpiredOrMisnamedCertificatesFail) {
+  Pki pki;
+  Pki other(78);  // a CA the responder does not trust
+  struct Case {
+    const char* name;
+    CertificateCredentials initiator;
+    const char* reason;  // what the responder must say
+  };
+  std::vector<Case> cases;
+  cases.push_back({"untrusted",
+                   other.Leaf("198.51.100.5",
+                              *crypto::PrivateKey::GenerateEc(
+                                  crypto::KeyType::kEcdsaP256, other.random),
+                              2),
+                   "issuer not trusted"});
+  cases.push_back({"expired",
+                   pki.Leaf("198.51.100.5",
+                            *crypto::PrivateKey::GenerateEc(
+                                crypto::KeyType::kEcdsaP256, pki.random),
+                            4, absl::FromUnixSeconds(1650000000)),
+                   "certificate expired"});
+  cases.push_back({"misnamed",
+                   pki.Leaf("198.51.100.99",
+                            *crypto::PrivateKey::GenerateEc(
+                                crypto::KeyType::kEcdsaP256, pki.random),
+                            5),
+                   "identity mismatch"});
+  for (Case& c : cases) {
+    Simulation sim(32, testing::NetworkConditions{});
+    IkePolicy a = SeedPolicy("a", "198.51.100.5", "198.51.100.21", "unused");
+    IkePolicy b = SeedPolicy("b", "198.51.100.21", "198.51.100.5", "unused");
+    UseCertificates(a, std::move(c.initiator));
+    a.certificates.trust_anchors = {pki.ca};
+    UseCertificates(b, pki.Leaf("198.51.100.21",
+                                *crypto::PrivateKey::GenerateEc(
+                                    crypto::KeyType::kEcdsaP256, pki.random),
+                                6));
+    ASSERT_TRUE(sim.a().engine.AddPolicy(a).ok());
+    ASSERT_TRUE(sim.b().engine.AddPolicy(b).ok());
+    ASSERT_TRUE(sim.a().engine.Initiate("a", sim.now()).ok());
+    sim.RunFor(absl::Seconds(10));
+    EXPECT_EQ(sim.b().Count(EventType::kIkeSaEstablished), 0) << c.name;
+    EXPECT_THAT(sim.a().Reasons(), HasSubstr("AUTHENTICATION_FAILED"))
+        << c.name;
+    EXPECT_THAT(sim.b().Reasons(), HasSubstr("authentication failed"))
+        << c.name;
+    EXPECT_THAT(sim.b().Reasons(), HasSubstr(c.reason)) << c.name;
+    EXPECT_EQ(sim.a().engine.ike_sa_count() + sim.b().engine.ike_sa_count(), 0u)
+        << c.name;
+  }
 }
 
 }  // namespace

@@ -99,7 +99,18 @@ absl::Status ValidateIkePolicy(const IkePolicy& policy) {
     if (!s.ok()) return bad(std::string(s.message()));
   }
   if (policy.local_identity.data.empty()) return bad("no local identity");
-  if (!policy.psk_lookup) return bad("no pre-shared key lookup");
+  bool psk = policy.local_authentication == AuthenticationKind::kPreSharedKey ||
+             policy.remote_authentication == AuthenticationKind::kPreSharedKey;
+  if (psk && !policy.psk_lookup) return bad("no pre-shared key lookup");
+  if (policy.local_authentication == AuthenticationKind::kCertificate &&
+      (!policy.certificates.private_key.has_value() ||
+       policy.certificates.chain.empty())) {
+    return bad("certificate authentication without a private key and chain");
+  }
+  if (policy.remote_authentication == AuthenticationKind::kCertificate &&
+      policy.certificates.trust_anchors.empty()) {
+    return bad("peer certificate authentication without trust anchors");
+  }
   if (policy.ike_lifetime <= absl::ZeroDuration() ||
       policy.child_lifetime <= absl::ZeroDuration()) {
     return bad("lifetimes must be positive");

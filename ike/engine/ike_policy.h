@@ -24,6 +24,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "crypto/secret_bytes.h"
+#include "crypto/signature.h"
+#include "crypto/x509.h"
 #include "ike/algorithms.h"
 #include "ike/proposal_negotiation.h"
 #include "ike/wire/constants.h"
@@ -89,6 +91,21 @@ struct RetransmitSettings {
 using PskLookup = std::function<absl::StatusOr<crypto::SecretBytes>(
     const Identity& peer_identity, const ipsec::IpAddress& peer_address)>;
 
+// How one side proves its identity (seed 001: "authentication local
+// pre-shared / rsa-signature").
+enum class AuthenticationKind { kPreSharedKey, kCertificate };
+
+// Certificate authentication: this side's key and chain (leaf first), and
+// what a peer's chain must verify to.
+struct CertificateCredentials {
+  std::optional<crypto::PrivateKey> private_key;
+  std::vector<crypto::Certificate> chain;
+  std::vector<crypto::Certificate> trust_anchors;
+  std::vector<crypto::Crl> crls;
+  // RSA keys sign with RSA-PSS (RFC 7427) instead of PKCS#1 v1.5.
+  bool rsa_pss = false;
+};
+
 struct IkePolicy {
   std::string name;  // for logs and status: the IKEv2 profile name
 
@@ -106,7 +123,12 @@ struct IkePolicy {
 
   Identity local_identity;
   RemoteIdentityRule remote_identity;
+  AuthenticationKind local_authentication = AuthenticationKind::kPreSharedKey;
+  AuthenticationKind remote_authentication = AuthenticationKind::kPreSharedKey;
+  // Needed when either side uses pre-shared keys.
   PskLookup psk_lookup;
+  // Needed when either side uses certificates.
+  CertificateCredentials certificates;
 
   absl::Duration ike_lifetime = absl::Hours(24);
   absl::Duration child_lifetime = absl::Hours(1);

@@ -426,6 +426,14 @@ IkeSaStatus IkeSa::Snapshot(absl::Time now) const {
   status.lifetime = policy_.ike_lifetime;
   status.active_time = state_ == State::kEstablished ? now - established_at_
                                                      : absl::ZeroDuration();
+  if (policy_.local_authentication == AuthenticationKind::kCertificate &&
+      policy_.certificates.private_key.has_value()) {
+    status.local_auth =
+        policy_.certificates.private_key->type() == crypto::KeyType::kRsa
+            ? "RSA"
+            : "ECDSA";
+  }
+  status.remote_auth = remote_auth_name_;
   status.local_spi = local_spi_;
   status.remote_spi = remote_spi_;
   status.local_identity = policy_.local_identity;
@@ -490,6 +498,12 @@ std::vector<wire::Payload> IkeSa::NatDetectionPayloads() const {
 }
 
 void IkeSa::CheckNatDetection(const std::vector<wire::Payload>& payloads) {
+  if (const wire::Notify* hashes = wire::FindNotify(
+          payloads, wire::NotifyType::kSignatureHashAlgorithms)) {
+    absl::StatusOr<std::vector<wire::SignatureHashAlgorithm>> parsed =
+        ParseSignatureHashAlgorithmsData(hashes->data);
+    if (parsed.ok()) peer_signature_hashes_ = std::move(*parsed);
+  }
   uint64_t spi_i = initiator_ ? local_spi_ : remote_spi_;
   // The initiator's request hashes SPIr = 0.
   uint64_t spi_r = initiator_ ? remote_spi_ : 0;
@@ -535,6 +549,9 @@ void IkeSa::SendInitRequest(absl::Time now) {
   for (wire::Payload& p : NatDetectionPayloads()) {
     message.payloads.push_back(std::move(p));
   }
+  message.payloads.push_back(NotifyPayload(
+      wire::NotifyType::kSignatureHashAlgorithms,
+      BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
   absl::StatusOr<std::vector<uint8_t>> bytes = wire::Encode(message);
   if (!bytes.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT: ", bytes.status().message()), now);
@@ -668,16 +685,7 @@ void IkeSa::HandleInitResponse(const wire::Message& message,
   }
 
   // IKE_AUTH request.
-  absl::StatusOr<crypto::SecretBytes> psk =
-      policy_.psk_lookup(Identity::Address(remote_.address), remote_.address);
-  if (!psk.ok()) {
-    Fail(absl::StrCat("no pre-shared key for ", remote_.address.ToString(),
-                      ": ", psk.status().message()),
-         now);
-    return;
-  }
-  absl::StatusOr<std::vector<uint8_t>> auth =
-      ComputeAuth(/*as_initiator=*/true, policy_.local_identity, *psk);
+  absl::StatusOr<std::vector<wire::Payload>> auth = BuildOwnAuth(keys_.sk_pi);
   if (!auth.ok()) {
     Fail(absl::StrCat("AUTH: ", auth.status().message()), now);
     return;
@@ -695,8 +703,17 @@ void IkeSa::HandleInitResponse(const wire::Message& message,
   std::vector<wire::Payload> inner;
   inner.push_back(wire::Payload::IdI(wire::Identification{
       policy_.local_identity.type, policy_.local_identity.data}));
-  inner.push_back(wire::Payload::Of(wire::Authentication{
-      wire::AuthMethod::kSharedKeyMessageIntegrityCode, std::move(*auth)}));
+  for (wire::Payload& p : *auth) inner.push_back(std::move(p));
+  if (policy_.remote_authentication == AuthenticationKind::kCertificate) {
+    wire::CertificateRequest request;
+    for (const crypto::Certificate& anchor :
+         policy_.certificates.trust_anchors) {
+      std::vector<uint8_t> hash = anchor.public_key_sha1();
+      request.authority.insert(request.authority.end(), hash.begin(),
+                               hash.end());
+    }
+    inner.push_back(wire::Payload::Of(std::move(request)));
+  }
   if (policy_.mode == ipsec::SaMode::kTransport) {
     inner.push_back(NotifyPayload(wire::NotifyType::kUseTransportMode));
   }
@@ -800,6 +817,9 @@ void IkeSa::HandleInitRequest(const wire::Message& message,
   for (wire::Payload& p : NatDetectionPayloads()) {
     reply.payloads.push_back(std::move(p));
   }
+  reply.payloads.push_back(NotifyPayload(
+      wire::NotifyType::kSignatureHashAlgorithms,
+      BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
   absl::StatusOr<std::vector<uint8_t>> out = wire::Encode(reply);
   if (!out.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT response: ", out.status().message()),
@@ -935,16 +955,151 @@ void IkeSa::HandleMessage(const wire::Header& header,
 // ---------------------------------------------------------------------------
 // IKE_AUTH
 
-absl::StatusOr<std::vector<uint8_t>> IkeSa::ComputeAuth(
-    bool as_initiator, const Identity& identity,
-    const crypto::SecretBytes& psk) const {
+absl::StatusOr<crypto::SecretBytes> IkeSa::LookupPsk() const {
+  // The initiator knows the peer by the address it connects to; the
+  // responder by the identity the initiator sent (seed 001).
+  return initiator_ ? policy_.psk_lookup(Identity::Address(remote_.address),
+                                         remote_.address)
+                    : policy_.psk_lookup(peer_identity_, remote_.address);
+}
+
+absl::StatusOr<std::vector<wire::Payload>> IkeSa::BuildOwnAuth(
+    const crypto::SecretBytes& sk_p) const {
+  const Identity& identity = policy_.local_identity;
   std::vector<uint8_t> body = IdPayloadBody(identity.type, identity.data);
   std::vector<uint8_t> signed_octets =
-      as_initiator ? BuildSignedOctets(prf(), init_request_bytes_, nonce_r_,
-                                       keys_.sk_pi, body)
-                   : BuildSignedOctets(prf(), init_response_bytes_, nonce_i_,
-                                       keys_.sk_pr, body);
-  return ComputeSharedKeyAuth(prf(), psk, signed_octets);
+      initiator_
+          ? BuildSignedOctets(prf(), init_request_bytes_, nonce_r_, sk_p, body)
+          : BuildSignedOctets(prf(), init_response_bytes_, nonce_i_, sk_p,
+                              body);
+  std::vector<wire::Payload> out;
+  if (policy_.local_authentication == AuthenticationKind::kPreSharedKey) {
+    absl::StatusOr<crypto::SecretBytes> psk = LookupPsk();
+    if (!psk.ok()) {
+      return absl::NotFoundError(absl::StrCat("no pre-shared key for ",
+                                              remote_.address.ToString(), ": ",
+                                              psk.status().message()));
+    }
+    absl::StatusOr<std::vector<uint8_t>> auth =
+        ComputeSharedKeyAuth(prf(), *psk, signed_octets);
+    if (!auth.ok()) return auth.status();
+    out.push_back(wire::Payload::Of(wire::Authentication{
+        wire::AuthMethod::kSharedKeyMessageIntegrityCode, std::move(*auth)}));
+    return out;
+  }
+  const CertificateCredentials& credentials = policy_.certificates;
+  for (const crypto::Certificate& cert : credentials.chain) {
+    out.push_back(wire::Payload::Of(wire::Certificate{
+        wire::CertificateEncoding::kX509Signature, cert.der()}));
+  }
+  const crypto::PrivateKey& key = *credentials.private_key;
+  wire::AuthMethod method;
+  crypto::SignatureScheme scheme;
+  absl::StatusOr<crypto::SignatureScheme> chosen = ChooseSignatureScheme(
+      key.type(), credentials.rsa_pss, peer_signature_hashes_);
+  if (chosen.ok()) {
+    // RFC 7427 digital signature, with a hash the peer announced.
+    method = wire::AuthMethod::kDigitalSignature;
+    scheme = *chosen;
+  } else {
+    // A peer without SIGNATURE_HASH_ALGORITHMS gets the original methods.
+    switch (key.type()) {
+      case crypto::KeyType::kRsa:
+        method = wire::AuthMethod::kRsaDigitalSignature;
+        scheme = crypto::SignatureScheme::kRsaPkcs1Sha1;
+        break;
+      case crypto::KeyType::kEcdsaP256:
+        method = wire::AuthMethod::kEcdsaSha256P256;
+        scheme = crypto::SignatureScheme::kEcdsaSha256;
+        break;
+      case crypto::KeyType::kEcdsaP384:
+        method = wire::AuthMethod::kEcdsaSha384P384;
+        scheme = crypto::SignatureScheme::kEcdsaSha384;
+        break;
+      default:
+        method = wire::AuthMethod::kEcdsaSha512P521;
+        scheme = crypto::SignatureScheme::kEcdsaSha512;
+        break;
+    }
+  }
+  absl::StatusOr<std::vector<uint8_t>> auth =
+      ComputeSignatureAuth(method, scheme, key, signed_octets);
+  if (!auth.ok()) return auth.status();
+  out.push_back(
+      wire::Payload::Of(wire::Authentication{method, std::move(*auth)}));
+  return out;
+}
+
+absl::Status IkeSa::VerifyPeerAuth(const std::vector<wire::Payload>& payloads,
+                                   const crypto::SecretBytes& sk_p,
+                                   absl::Time now) {
+  const auto* auth = FindPayload<wire::Authentication>(
+      payloads, wire::PayloadType::kAuthentication);
+  if (auth == nullptr) return absl::UnauthenticatedError("no AUTH payload");
+  std::vector<uint8_t> body =
+      IdPayloadBody(peer_identity_.type, peer_identity_.data);
+  // The peer signed its own first message and our nonce.
+  std::vector<uint8_t> signed_octets =
+      initiator_
+          ? BuildSignedOctets(prf(), init_response_bytes_, nonce_i_, sk_p, body)
+          : BuildSignedOctets(prf(), init_request_bytes_, nonce_r_, sk_p, body);
+  bool psk_method =
+      auth->method == wire::AuthMethod::kSharedKeyMessageIntegrityCode;
+  if (policy_.remote_authentication == AuthenticationKind::kPreSharedKey) {
+    if (!psk_method) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("peer used auth method ", static_cast<int>(auth->method),
+                       "; this profile expects pre-shared keys"));
+    }
+    absl::StatusOr<crypto::SecretBytes> psk = LookupPsk();
+    if (!psk.ok()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("no pre-shared key for ", peer_identity_.ToString(),
+                       ": ", psk.status().message()));
+    }
+    if (!VerifySharedKeyAuth(prf(), *psk, signed_octets, auth->data).ok()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("AUTH from ", peer_identity_.ToString(),
+                       " does not verify (wrong pre-shared key?)"));
+    }
+    remote_auth_name_ = "PSK";
+    return absl::OkStatus();
+  }
+  if (psk_method) {
+    return absl::UnauthenticatedError(
+        "peer used a pre-shared key; this profile expects a certificate");
+  }
+  std::vector<crypto::Certificate> chain;
+  for (const wire::Payload& p : payloads) {
+    const wire::Certificate* cert = p.As<wire::Certificate>();
+    if (cert == nullptr ||
+        cert->encoding != wire::CertificateEncoding::kX509Signature) {
+      continue;
+    }
+    absl::StatusOr<crypto::Certificate> parsed =
+        crypto::Certificate::FromDer(cert->data);
+    if (!parsed.ok()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("peer certificate: ", parsed.status().message()));
+    }
+    chain.push_back(std::move(*parsed));
+  }
+  if (chain.empty()) {
+    return absl::UnauthenticatedError("peer sent no X.509 certificate");
+  }
+  const CertificateCredentials& credentials = policy_.certificates;
+  absl::Status chain_ok = VerifyPeerCertificate(
+      chain.front(), absl::MakeConstSpan(chain).subspan(1),
+      credentials.trust_anchors, now, credentials.crls, peer_identity_.type,
+      peer_identity_.data);
+  if (!chain_ok.ok()) return chain_ok;
+  absl::Status signature_ok = VerifySignatureAuth(
+      auth->method, auth->data, chain.front().public_key(), signed_octets);
+  if (!signature_ok.ok()) return signature_ok;
+  remote_auth_name_ = chain.front().public_key().type() == crypto::KeyType::kRsa
+                          ? "RSA"
+                          : "ECDSA";
+  return absl::OkStatus();
 }
 
 void IkeSa::HandleAuthRequest(uint32_t message_id,
@@ -971,31 +1126,13 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
                         policy_.remote_identity.ToString()));
     return;
   }
-  if (auth->method != wire::AuthMethod::kSharedKeyMessageIntegrityCode) {
-    refuse(absl::StrCat("peer used auth method ",
-                        static_cast<int>(auth->method),
-                        "; this profile authenticates with pre-shared keys"));
-    return;
-  }
-  absl::StatusOr<crypto::SecretBytes> psk =
-      policy_.psk_lookup(peer_identity_, remote_.address);
-  if (!psk.ok()) {
-    refuse(absl::StrCat("no pre-shared key for ", peer_identity_.ToString(),
-                        ": ", psk.status().message()));
-    return;
-  }
-  std::vector<uint8_t> body = IdPayloadBody(id_i->type, id_i->data);
-  std::vector<uint8_t> signed_octets = BuildSignedOctets(
-      prf(), init_request_bytes_, nonce_r_, keys_.sk_pi, body);
-  absl::Status verified =
-      VerifySharedKeyAuth(prf(), *psk, signed_octets, auth->data);
+  absl::Status verified = VerifyPeerAuth(payloads, keys_.sk_pi, now);
   if (!verified.ok()) {
-    refuse(absl::StrCat("AUTH from ", peer_identity_.ToString(),
-                        " does not verify (wrong pre-shared key?)"));
+    refuse(std::string(verified.message()));
     return;
   }
-  absl::StatusOr<std::vector<uint8_t>> our_auth =
-      ComputeAuth(/*as_initiator=*/false, policy_.local_identity, *psk);
+  absl::StatusOr<std::vector<wire::Payload>> our_auth =
+      BuildOwnAuth(keys_.sk_pr);
   if (!our_auth.ok()) {
     refuse(absl::StrCat("AUTH: ", our_auth.status().message()));
     return;
@@ -1003,8 +1140,7 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
   std::vector<wire::Payload> reply;
   reply.push_back(wire::Payload::IdR(wire::Identification{
       policy_.local_identity.type, policy_.local_identity.data}));
-  reply.push_back(wire::Payload::Of(wire::Authentication{
-      wire::AuthMethod::kSharedKeyMessageIntegrityCode, std::move(*our_auth)}));
+  for (wire::Payload& p : *our_auth) reply.push_back(std::move(p));
 
   // The first child SA (RFC 7296 1.2); its failure leaves the IKE SA up.
   ChildSa child;
@@ -1131,19 +1267,9 @@ void IkeSa::HandleAuthResponse(const std::vector<wire::Payload>& payloads,
                       " does not match ", policy_.remote_identity.ToString()));
     return;
   }
-  absl::StatusOr<crypto::SecretBytes> psk =
-      policy_.psk_lookup(Identity::Address(remote_.address), remote_.address);
-  if (!psk.ok() ||
-      auth->method != wire::AuthMethod::kSharedKeyMessageIntegrityCode) {
-    fail("peer did not authenticate with the pre-shared key");
-    return;
-  }
-  std::vector<uint8_t> body = IdPayloadBody(id_r->type, id_r->data);
-  std::vector<uint8_t> signed_octets = BuildSignedOctets(
-      prf(), init_response_bytes_, nonce_i_, keys_.sk_pr, body);
-  if (!VerifySharedKeyAuth(prf(), *psk, signed_octets, auth->data).ok()) {
-    fail(absl::StrCat("AUTH from ", peer_identity_.ToString(),
-                      " does not verify (wrong pre-shared key?)"));
+  absl::Status verified = VerifyPeerAuth(payloads, keys_.sk_pr, now);
+  if (!verified.ok()) {
+    fail(std::string(verified.message()));
     return;
   }
   Established(now);

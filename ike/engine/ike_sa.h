@@ -158,9 +158,16 @@ class IkeSa {
   absl::Status DeriveKeys(const crypto::SecretBytes& shared_secret);
   std::vector<wire::Payload> NatDetectionPayloads() const;
   void CheckNatDetection(const std::vector<wire::Payload>& payloads);
-  absl::StatusOr<std::vector<uint8_t>> ComputeAuth(
-      bool as_initiator, const Identity& identity,
-      const crypto::SecretBytes& psk) const;
+  // CERT payloads (certificate authentication) and the AUTH payload proving
+  // our identity, with SK_pi / SK_pr as given (RFC 8784 may mix them).
+  absl::StatusOr<std::vector<wire::Payload>> BuildOwnAuth(
+      const crypto::SecretBytes& sk_p) const;
+  // Checks the peer's AUTH (and CERTs) in an IKE_AUTH message.
+  absl::Status VerifyPeerAuth(const std::vector<wire::Payload>& payloads,
+                              const crypto::SecretBytes& sk_p, absl::Time now);
+  absl::StatusOr<crypto::SecretBytes> LookupPsk() const;
+  std::vector<wire::SignatureHashAlgorithm> peer_signature_hashes_;
+  std::string remote_auth_name_ = "PSK";
 
   // Child SAs.
   uint32_t AllocateInboundSpi();
