@@ -317,6 +317,7 @@ void ControllerEngine::Transmit(const RelayKey& key, const Relay& relay,
 
 ControllerOutput ControllerEngine::OnTimer(absl::Time now) {
   ControllerOutput out;
+  if (now >= timer_) timer_ = absl::InfiniteFuture();
   for (const RelayKey& key : pending_) {
     auto it = relays_.find(key);
     if (it == relays_.end()) continue;
@@ -336,9 +337,15 @@ uint8_t ControllerEngine::RelayedSlots(uint32_t to, const TlocId& tloc) const {
   return it->second.slots;
 }
 
-void ControllerEngine::Finish(absl::Time now, ControllerOutput& out) const {
-  out.next_timer = pending_.empty() ? absl::InfiniteFuture()
-                                    : now + config_.retransmit_interval;
+void ControllerEngine::Finish(absl::Time now, ControllerOutput& out) {
+  // An armed timer stays where it is: pushing it back on every message would
+  // starve retransmissions while other traffic keeps arriving.
+  if (pending_.empty()) {
+    timer_ = absl::InfiniteFuture();
+  } else if (timer_ == absl::InfiniteFuture()) {
+    timer_ = now + config_.retransmit_interval;
+  }
+  out.next_timer = timer_;
 }
 
 }  // namespace cygnet::keymgmt::pairwise

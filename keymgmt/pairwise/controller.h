@@ -138,7 +138,7 @@ class ControllerEngine {
                        ControllerOutput& out);
   uint8_t DesiredSlots(uint32_t to, const TlocState& tloc) const;
   void Transmit(const RelayKey& key, const Relay& relay, ControllerOutput& out);
-  void Finish(absl::Time now, ControllerOutput& out) const;
+  void Finish(absl::Time now, ControllerOutput& out);
   uint32_t IndexFor(const TlocId& tloc);
 
   ControllerConfig config_;
@@ -151,6 +151,7 @@ class ControllerEngine {
   absl::flat_hash_map<RelayKey, Relay> relays_;
   absl::btree_set<RelayKey> pending_;
   uint64_t next_version_ = 1;
+  absl::Time timer_ = absl::InfiniteFuture();
   ControllerCounters counters_;
 };
 

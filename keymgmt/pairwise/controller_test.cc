@@ -128,6 +128,26 @@ TEST(ControllerTest, RetransmitsUntilAcknowledgedAndIgnoresStale) {
   EXPECT_EQ(ParseMessage(out.sends[0].bytes)->type, MessageType::kAdvertiseAck);
 }
 
+TEST(ControllerTest, BusyChannelDoesNotPostponeRetransmission) {
+  ControllerEngine c;
+  c.ConnectDevice(1, 1, kT0);
+  c.ConnectDevice(2, 2, kT0);
+  c.OnMessage(1, Advertise(Record(1, Color::kLte, 0, 1, 1)), kT0);
+  ControllerOutput out =
+      c.OnMessage(2, Advertise(Record(2, Color::kLte, 0, 1, 2)), kT0);
+  const absl::Time armed = out.next_timer;
+  ASSERT_EQ(armed, kT0 + absl::Seconds(2));
+  // Retransmitted advertisements keep arriving; the timer stays put.
+  for (int i = 1; i <= 3; ++i) {
+    out = c.OnMessage(1, Advertise(Record(1, Color::kLte, 0, 1, 1)),
+                      kT0 + absl::Milliseconds(500 * i));
+    EXPECT_EQ(out.next_timer, armed);
+  }
+  out = c.OnTimer(armed);
+  EXPECT_EQ(out.sends.size(), 2u);
+  EXPECT_EQ(out.next_timer, armed + absl::Seconds(2));
+}
+
 TEST(ControllerTest, WithdrawalsOnPolicyAndDeviceChange) {
   ControllerEngine c;
   c.ConnectDevice(1, 1, kT0);

@@ -780,9 +780,25 @@ DeviceOutput DeviceEngine::OnInboundPacket(uint32_t spi, absl::Time now) {
   return out;
 }
 
+bool DeviceEngine::RekeyBlocked(const LocalTloc& local, bool symmetric) const {
+  const bool replaces_symmetric = !config_.security.pairwise_keying ||
+                                  symmetric || config_.security.pwk_sym_rekey;
+  return local.previous.has_value() ||
+         (replaces_symmetric && local.previous_symmetric_generation);
+}
+
 void DeviceEngine::StartRekey(LocalTloc& local, RekeyReason reason,
                               bool symmetric, absl::Time now,
                               DeviceOutput& out) {
+  // One rekey at a time: the previous generation (and, when this rekey
+  // replaces it, the previous symmetric key) must be retired first, so that
+  // no more than two generations of anything are ever alive.
+  if (RekeyBlocked(local, symmetric)) {
+    local.rekey_pending = true;
+    local.rekey_pending_symmetric |= symmetric;
+    ++counters_.rekeys_deferred;
+    return;
+  }
   if (!config_.security.pairwise_keying) {
     // A symmetric-key rekey: the new key's inbound SAs first, then publish.
     NewSymmetricKey(local, now);
@@ -792,12 +808,6 @@ void DeviceEngine::StartRekey(LocalTloc& local, RekeyReason reason,
     SyncPairsOfSlot(local.slot, now, out);
     Advertise(local, now, out);
     Event(out, absl::StrCat("symmetric rekey of ", local.id.ToString()));
-    return;
-  }
-  if (local.previous) {
-    local.rekey_pending = true;
-    local.rekey_pending_symmetric |= symmetric;
-    ++counters_.rekeys_deferred;
     return;
   }
   OwnGeneration old = std::move(local.current);
@@ -978,12 +988,9 @@ DeviceOutput DeviceEngine::OnTimer(absl::Time now) {
         now >= local->previous_symmetric_deadline) {
       ReleasePreviousSymmetric(*local, now, out);
     }
-    if (now >= local->current.created + config_.security.rekey_interval) {
-      if (!local->previous) {
-        StartRekey(*local, RekeyReason::kTime, false, now, out);
-      } else {
-        local->rekey_pending = true;
-      }
+    if (now >= local->current.created + config_.security.rekey_interval &&
+        !local->rekey_pending) {
+      StartRekey(*local, RekeyReason::kTime, false, now, out);
     }
   }
   if (now >= earliest_pair_deadline_) {
@@ -1064,13 +1071,18 @@ void DeviceEngine::Finish(absl::Time now, DeviceOutput& out) {
         local->pairs_on_previous_symmetric == 0) {
       ReleasePreviousSymmetric(*local, now, out);
     }
-    if (local->rekey_pending && !local->previous) {
+    if (local->rekey_pending &&
+        !RekeyBlocked(*local, local->rekey_pending_symmetric)) {
       local->rekey_pending = false;
       const bool symmetric = local->rekey_pending_symmetric;
       local->rekey_pending_symmetric = false;
       StartRekey(*local, RekeyReason::kManual, symmetric, now, out);
       if (local->previous && local->pairs_on_previous == 0) {
         ReleasePreviousOwn(*local, now, out);
+      }
+      if (local->previous_symmetric_generation &&
+          local->pairs_on_previous_symmetric == 0) {
+        ReleasePreviousSymmetric(*local, now, out);
       }
     }
     if (local->acked_generation != local->current.generation) {
@@ -1081,7 +1093,7 @@ void DeviceEngine::Finish(absl::Time now, DeviceOutput& out) {
         {next, local->previous_deadline, local->previous_symmetric_deadline});
     // While a rekey converges the next one waits (rekey_pending), so the
     // time trigger is armed only when it can act.
-    if (!local->previous) {
+    if (!local->previous && !local->rekey_pending) {
       next = std::min(next,
                       local->current.created + config_.security.rekey_interval);
     }

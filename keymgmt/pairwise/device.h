@@ -269,6 +269,7 @@ class DeviceEngine {
 
   absl::Status NewGeneration(LocalTloc& local, absl::Time now);
   void NewSymmetricKey(LocalTloc& local, absl::Time now);
+  bool RekeyBlocked(const LocalTloc& local, bool symmetric) const;
   void StartRekey(LocalTloc& local, RekeyReason reason, bool symmetric,
                   absl::Time now, DeviceOutput& out);
   void Advertise(LocalTloc& local, absl::Time now, DeviceOutput& out);
