@@ -324,10 +324,15 @@ bool Peer::Setup() {
       local_address_ = policy->local_address;
       ike_port_ = policy->local_port;
     }
-    Log(absl::StrCat("policy ", policy->name, " on ", interface.name, ": ",
-                     policy->local_address.ToString(), "/", policy->local_port,
-                     " <-> ", policy->remote_address.ToString(), "/",
-                     policy->remote_port));
+    Log(absl::StrCat(
+        "policy ", policy->name, " on ", interface.name, ": ",
+        policy->local_address.ToString(), "/", policy->local_port, " <-> ",
+        policy->remote_address.ToString(), "/", policy->remote_port,
+        policy->dpd.interval > absl::ZeroDuration()
+            ? absl::StrCat(
+                  ", dpd every ", absl::FormatDuration(policy->dpd.interval),
+                  policy->dpd.periodic ? " (periodic)" : " (on-demand)")
+            : std::string()));
     tunnels_.push_back(Tunnel{interface.name, policy->name, 0});
     absl::Status added = engine_->AddPolicy(std::move(*policy));
     if (!added.ok()) {

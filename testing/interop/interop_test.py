@@ -63,6 +63,8 @@ CASES = {
     "delete_by_cygnet": ("cbc", "addr", "cygnet", "delete:cygnet"),
     "delete_by_charon": ("cbc", "addr", "cygnet", "delete:charon"),
     "dpd_detects_stopped_charon": ("cbc", "addr", "cygnet", "dpd"),
+    "dpd_charon_detects_stopped_cygnet": ("cbc", "addr", "cygnet",
+                                          "dpd-charon"),
 }
 
 
@@ -191,7 +193,7 @@ class Case:
             local_id, remote_id = "charon.example.com", "cygnet.example.com"
         else:
             local_id, remote_id = CHARON_ADDR, CYGNET_ADDR
-        dpd = ""
+        dpd = "dpd_delay = 2s" if self.action == "dpd-charon" else ""
         swanctl_dir = os.path.join(self.dir, "swanctl")
         os.makedirs(swanctl_dir, exist_ok=True)
         with open(os.path.join(swanctl_dir, "swanctl.conf"), "w") as f:
@@ -237,8 +239,12 @@ secrets {
     def write_cygnet_config(self):
         proposal_lines, transform = SUITES[self.suite][0:2]
         if self.ids == "fqdn":
+            # Seed 001: the initiator finds the keyring peer by the address
+            # it connects to, the responder by the identity it receives.
             keyring_peer = ("peer charon\n  pre-shared-key %s\n"
-                            "  identity fqdn charon.example.com\n  exit\n" % PSK)
+                            "  address %s 255.255.255.255\n"
+                            "  identity fqdn charon.example.com\n  exit\n"
+                            % (PSK, CHARON_ADDR))
             profile_ids = ("match identity remote fqdn charon.example.com\n"
                            "identity local fqdn cygnet.example.com\n")
         else:
@@ -447,6 +453,14 @@ exit
         sas = self.list_sas()
         if "ESTABLISHED" not in sas:
             raise Failure("charon lists no ESTABLISHED IKE SA: %s" % sas)
+        if self.ids == "fqdn":
+            established = re.findall(r"IKE_SA_ESTABLISHED.*", self.peer_text())
+            if not established or "charon.example.com" not in established[0]:
+                raise Failure("cygnet did not see charon's FQDN identity: %s"
+                              % established)
+            if "cygnet.example.com" not in sas:
+                raise Failure("charon did not see cygnet's FQDN identity: %s"
+                              % sas)
         log("established: cygnet CHILD_SA_INSTALLED; charon IKE SA "
             "ESTABLISHED, CHILD_SA INSTALLED")
 
@@ -459,9 +473,29 @@ exit
             self.charon.wait()
             self.charon = None
             self.wait_for("cygnet DEAD_PEER",
-                          lambda: self.peer_count(r"DEAD_PEER") >= 1, 50)
+                          lambda: self.peer_count(r"DEAD_PEER") >= 1, 55)
             log("cygnet reported DEAD_PEER: %s" % re.findall(
                 r"DEAD_PEER.*", self.peer_text())[0])
+            return
+        if self.action == "dpd-charon":
+            # First cygnet must answer charon's liveness checks.
+            self.wait_for("charon's DPD requests answered", lambda: len(
+                re.findall(r"sending DPD request", self.charon_text())) >= 2,
+                          10)
+            if "ESTABLISHED" not in self.list_sas():
+                raise Failure("charon dropped the IKE SA while cygnet was up")
+            log("charon sent %d DPD requests; cygnet answered, IKE SA up" %
+                len(re.findall(r"sending DPD request", self.charon_text())))
+            log("stopping ikev2_peer (SIGKILL): charon's DPD must notice")
+            self.peer.kill()
+            self.peer.wait()
+            self.peer = None
+            self.wait_for("charon giving up on cygnet",
+                          lambda: "giving up after" in self.charon_text(), 30)
+            self.wait_for("charon without SAs",
+                          lambda: "ESTABLISHED" not in self.list_sas(), 10)
+            log("charon: %s" % re.findall(r"giving up after.*",
+                                           self.charon_text())[0])
             return
         what, who = self.action.split(":")
         if what == "rekey-child":
@@ -514,12 +548,15 @@ exit
         self.write_cygnet_config()
         self.start_charon()
         self.establish()
-        self.check_traffic()
-        self.compare_keys()
+        if self.action not in ("dpd", "dpd-charon"):
+            # (The DPD case stops charon at once: traffic would only delay
+            # the first liveness check by up to one interval.)
+            self.check_traffic()
+            self.compare_keys()
         self.run_action()
         if self.action is not None and self.action.startswith(("rekey",)):
             self.compare_keys()
-        if self.peer.poll() is not None:
+        if self.peer is not None and self.peer.poll() is not None:
             raise Failure("ikev2_peer exited early (%d)" % self.peer.returncode)
 
     def cleanup(self):
