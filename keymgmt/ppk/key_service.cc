@@ -1,5 +1,7 @@
 #include "keymgmt/ppk/key_service.h"
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/ascii.h"
