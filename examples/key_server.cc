@@ -30,8 +30,10 @@
 #include "keymgmt/ppk/http.h"
 #include "keymgmt/ppk/key_service.h"
 
-// Flags as the brief names them (with dashes, which absl::flags does not
-// accept): --port, --peer-port, --pool-seed, --local-system-id,
+namespace {
+
+// Flags with dashes, as documented above (absl::flags does not accept
+// dashes): --port, --peer-port, --pool-seed, --local-system-id,
 // --remote-system-id, --bind, --max-runtime; "--name=value" or "--name value".
 struct Flags {
   int port = 0;
@@ -83,8 +85,6 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
   }
   return true;
 }
-
-namespace {
 
 using cygnet::keymgmt::HttpLimits;
 using cygnet::keymgmt::HttpMessageLength;
