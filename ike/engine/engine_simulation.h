@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "crypto/random.h"
+#include "gtest/gtest.h"
 #include "ike/engine/ike_engine.h"
 #include "ipsec/sa_database.h"
 #include "testing/simulated_network.h"
@@ -106,6 +107,28 @@ class Simulation {
   absl::Time now_ = absl::FromUnixSeconds(1700000000);
   ipsec::IpAddress b_address_ = *ipsec::IpAddress::Parse("198.51.100.21");
 };
+
+// Both SADs hold mirrored child SAs: A's outbound SPI is B's inbound and
+// the keys agree (compared through their fingerprints).
+inline void ExpectMirroredChildSas(Router& a, Router& b) {
+  std::vector<ipsec::SadEntry> a_sas = a.sad.List();
+  std::vector<ipsec::SadEntry> b_sas = b.sad.List();
+  ASSERT_FALSE(a_sas.empty());
+  ASSERT_EQ(a_sas.size(), b_sas.size());
+  for (const ipsec::SadEntry& entry : a_sas) {
+    bool found = false;
+    for (const ipsec::SadEntry& other : b_sas) {
+      if (other.sa->spi() != entry.sa->spi()) continue;
+      found = true;
+      EXPECT_NE(other.sa->direction(), entry.sa->direction());
+      EXPECT_EQ(other.sa->encryption_key_fingerprint(),
+                entry.sa->encryption_key_fingerprint());
+      EXPECT_EQ(other.sa->integrity_key_fingerprint(),
+                entry.sa->integrity_key_fingerprint());
+    }
+    EXPECT_TRUE(found) << "SPI " << entry.sa->spi() << " has no mirror";
+  }
+}
 
 }  // namespace cygnet::ike
 

@@ -361,7 +361,12 @@ void IkeEngine::HandleTimeout(absl::Time now) {
 
 absl::Time IkeEngine::NextTimeout() const {
   absl::Time next = absl::InfiniteFuture();
-  for (const auto& [spi, sa] : sas_) next = std::min(next, sa->NextTimeout());
+  for (const auto& [spi, sa] : sas_) {
+    next = std::min(next, sa->NextTimeout());
+    if (sa->ppk_request_.has_value() && sa->policy_.ppk.source != nullptr) {
+      next = std::min(next, sa->policy_.ppk.source->NextTimeout());
+    }
+  }
   return next;
 }
 
@@ -374,7 +379,30 @@ void IkeEngine::NoteEspTraffic(uint32_t spi, bool sent, absl::Time now) {
   }
 }
 
+void IkeEngine::PollPpkSources(absl::Time now) {
+  std::vector<keymgmt::PpkSource*> sources;
+  for (const auto& [spi, sa] : sas_) {
+    keymgmt::PpkSource* source = sa->policy_.ppk.source;
+    if (sa->ppk_request_.has_value() && source != nullptr &&
+        std::find(sources.begin(), sources.end(), source) == sources.end()) {
+      sources.push_back(source);
+    }
+  }
+  for (keymgmt::PpkSource* source : sources) {
+    for (auto& [request, result] : source->TakeResults(now)) {
+      for (auto& [spi, sa] : sas_) {
+        if (sa->policy_.ppk.source == source && sa->ppk_request_ == request) {
+          sa->OnPpkResult(std::move(result), now);
+          break;
+        }
+      }
+    }
+  }
+}
+
 void IkeEngine::ReapFinished() {
+  // Keys from PPK sources are delivered at the end of every input.
+  PollPpkSources(last_now_);
   for (auto it = sas_.begin(); it != sas_.end();) {
     if (it->second->finished()) {
       it = sas_.erase(it);
@@ -394,6 +422,8 @@ void IkeEngine::AdoptRekeyedIkeSa(IkeSa& old, bool initiator,
       local_spi, old.local_, old.remote_, now);
   successor->peer_identity_ = old.peer_identity_;
   successor->nat_detected_ = old.nat_detected_;
+  successor->ppk_used_ = old.ppk_used_;
+  successor->remote_auth_name_ = old.remote_auth_name_;
   uint64_t spi_i = initiator ? local_spi : remote_spi;
   uint64_t spi_r = initiator ? remote_spi : local_spi;
   successor->AdoptRekeyed(suite, std::move(keys), spi_i, spi_r,

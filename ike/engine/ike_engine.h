@@ -211,6 +211,8 @@ class IkeEngine {
             std::vector<uint8_t> message);
   void Report(Event event);
   void ReapFinished();
+  // Hands PPK source results to the SAs waiting for them (RFC 8784).
+  void PollPpkSources(absl::Time now);
   std::vector<uint8_t> CookieFor(uint64_t initiator_spi,
                                  absl::Span<const uint8_t> nonce,
                                  const UdpEndpoint& from) const;

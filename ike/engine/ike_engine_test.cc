@@ -77,28 +77,6 @@ void AddSeedPolicies(Simulation& sim, const std::string& psk_a = "cisco123",
                   .ok());
 }
 
-// Both SADs hold mirrored child SAs: A's outbound SPI is B's inbound and
-// the keys agree (compared through their fingerprints).
-void ExpectMirroredChildSas(Router& a, Router& b) {
-  std::vector<ipsec::SadEntry> a_sas = a.sad.List();
-  std::vector<ipsec::SadEntry> b_sas = b.sad.List();
-  ASSERT_FALSE(a_sas.empty());
-  ASSERT_EQ(a_sas.size(), b_sas.size());
-  for (const ipsec::SadEntry& entry : a_sas) {
-    bool found = false;
-    for (const ipsec::SadEntry& other : b_sas) {
-      if (other.sa->spi() != entry.sa->spi()) continue;
-      found = true;
-      EXPECT_NE(other.sa->direction(), entry.sa->direction());
-      EXPECT_EQ(other.sa->encryption_key_fingerprint(),
-                entry.sa->encryption_key_fingerprint());
-      EXPECT_EQ(other.sa->integrity_key_fingerprint(),
-                entry.sa->integrity_key_fingerprint());
-    }
-    EXPECT_TRUE(found) << "SPI " << entry.sa->spi() << " has no mirror";
-  }
-}
-
 TEST(IkeEngineTest, SeedRoutersEstablishOnPerfectNetwork) {
   Simulation sim(1, testing::NetworkConditions{});
   AddSeedPolicies(sim);

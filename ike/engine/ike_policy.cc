@@ -121,6 +121,10 @@ absl::Status ValidateIkePolicy(const IkePolicy& policy) {
   if (policy.local_selectors.empty() || policy.remote_selectors.empty()) {
     return bad("traffic selectors missing");
   }
+  if (policy.ppk.kind != PpkSettings::Kind::kNone &&
+      policy.ppk.source == nullptr) {
+    return bad("PPK configured without a key source");
+  }
   if (policy.retransmit.max_transmissions < 1) {
     return bad("retransmit.max_transmissions must be at least 1");
   }

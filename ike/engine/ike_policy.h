@@ -32,6 +32,7 @@
 #include "ipsec/ip_address.h"
 #include "ipsec/security_association.h"
 #include "ipsec/traffic_selector.h"
+#include "keymgmt/ppk/ppk_source.h"
 
 namespace cygnet::ike {
 
@@ -106,6 +107,23 @@ struct CertificateCredentials {
   bool rsa_pss = false;
 };
 
+// RFC 8784 post-quantum preshared keys (seed 001 `ppk manual ...` /
+// `ppk dynamic SKS-PROFILE` [required]).
+struct PpkSettings {
+  enum class Kind { kNone, kManual, kDynamic };
+  Kind kind = Kind::kNone;
+  // Without `required` any failure in the PPK path falls back to normal
+  // authentication; with it the SA fails with the reason.
+  bool required = false;
+  // Where keys come from; not owned, must outlive the engine. Manual PPKs
+  // use keymgmt::ManualPpkSource, dynamic ones a SKIP or QKD 014 source.
+  keymgmt::PpkSource* source = nullptr;
+  // The peer as the source knows it (keyring peer / remote system ID).
+  std::string peer;
+  // Longest wait for the source before the PPK path counts as failed.
+  absl::Duration timeout = absl::Seconds(10);
+};
+
 struct IkePolicy {
   std::string name;  // for logs and status: the IKEv2 profile name
 
@@ -129,6 +147,7 @@ struct IkePolicy {
   PskLookup psk_lookup;
   // Needed when either side uses certificates.
   CertificateCredentials certificates;
+  PpkSettings ppk;
 
   absl::Duration ike_lifetime = absl::Hours(24);
   absl::Duration child_lifetime = absl::Hours(1);

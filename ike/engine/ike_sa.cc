@@ -273,8 +273,10 @@ absl::Time IkeSa::NextTimeout() const {
   absl::Time next = absl::InfiniteFuture();
   if (outstanding_.has_value()) next = outstanding_->retransmit_at;
   if (state_ == State::kHalfOpen) next = std::min(next, half_open_deadline_);
-  for (const auto& [when, spi] : lingering_inbound_)
+  for (const auto& [when, spi] : lingering_inbound_) {
     next = std::min(next, when);
+  }
+  if (ppk_request_.has_value()) next = std::min(next, ppk_deadline_);
   if (state_ == State::kEstablished) {
     next = std::min({next, rekey_at_, expire_at_, next_dpd_at_});
     for (const ChildSa& child : children_) {
@@ -291,6 +293,13 @@ void IkeSa::HandleTimeout(absl::Time now) {
     if (finished()) return;
   }
   RemoveLingering(now, /*all=*/false);
+  if (ppk_request_.has_value() && ppk_deadline_ <= now) {
+    OnPpkResult(absl::DeadlineExceededError(
+                    absl::StrCat("key source did not answer within ",
+                                 absl::FormatDuration(policy_.ppk.timeout))),
+                now);
+    if (finished()) return;
+  }
   if (state_ == State::kHalfOpen && half_open_deadline_ <= now) {
     Fail("half-open IKE SA timed out waiting for IKE_AUTH", now);
     return;
@@ -434,6 +443,7 @@ IkeSaStatus IkeSa::Snapshot(absl::Time now) const {
             : "ECDSA";
   }
   status.remote_auth = remote_auth_name_;
+  status.quantum_resistance = QuantumResistanceText();
   status.local_spi = local_spi_;
   status.remote_spi = remote_spi_;
   status.local_identity = policy_.local_identity;
@@ -498,6 +508,8 @@ std::vector<wire::Payload> IkeSa::NatDetectionPayloads() const {
 }
 
 void IkeSa::CheckNatDetection(const std::vector<wire::Payload>& payloads) {
+  peer_offered_ppk_ =
+      wire::FindNotify(payloads, wire::NotifyType::kUsePpk) != nullptr;
   if (const wire::Notify* hashes = wire::FindNotify(
           payloads, wire::NotifyType::kSignatureHashAlgorithms)) {
     absl::StatusOr<std::vector<wire::SignatureHashAlgorithm>> parsed =
@@ -552,6 +564,9 @@ void IkeSa::SendInitRequest(absl::Time now) {
   message.payloads.push_back(NotifyPayload(
       wire::NotifyType::kSignatureHashAlgorithms,
       BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
+  if (ppk_configured()) {
+    message.payloads.push_back(NotifyPayload(wire::NotifyType::kUsePpk));
+  }
   absl::StatusOr<std::vector<uint8_t>> bytes = wire::Encode(message);
   if (!bytes.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT: ", bytes.status().message()), now);
@@ -605,6 +620,15 @@ void IkeSa::HandleInitResponse(const wire::Message& message,
   if (const wire::Notify* cookie =
           wire::FindNotify(payloads, wire::NotifyType::kCookie)) {
     if (cookie_ == cookie->data || cookie->data.empty()) return;
+    // RFC 7296 2.6: a cookie is 1 to 64 octets. Echoing a larger one would
+    // let a spoofed response inflate every retransmitted request.
+    constexpr size_t kMaxCookieSize = 64;
+    if (cookie->data.size() > kMaxCookieSize) {
+      Report(EventType::kMessageDropped,
+             absl::StrCat("ignoring COOKIE of ", cookie->data.size(),
+                          " bytes (at most ", kMaxCookieSize, ")"));
+      return;
+    }
     cookie_ = cookie->data;
     outstanding_.reset();
     SendInitRequest(now);
@@ -684,11 +708,52 @@ void IkeSa::HandleInitResponse(const wire::Message& message,
     remote_.port = kNatTraversalPort;
   }
 
-  // IKE_AUTH request.
+  // RFC 8784: both sides must have sent USE_PPK; the PPK is fetched before
+  // IKE_AUTH can be computed.
+  if (ppk_configured()) {
+    if (!peer_offered_ppk_) {
+      if (policy_.ppk.required) {
+        Fail("PPK required but the peer did not offer USE_PPK", now);
+        return;
+      }
+      Report(EventType::kMessageDropped,
+             "peer did not offer USE_PPK; continuing without a PPK");
+    } else {
+      ppk_request_ = policy_.ppk.source->RequestNewKey(policy_.ppk.peer, now);
+      ppk_deadline_ = now + policy_.ppk.timeout;
+      return;  // IkeEngine delivers the key to OnPpkResult
+    }
+  }
+  SendAuthRequest(now);
+}
+
+void IkeSa::SendAuthRequest(absl::Time now) {
   absl::StatusOr<std::vector<wire::Payload>> auth = BuildOwnAuth(keys_.sk_pi);
   if (!auth.ok()) {
     Fail(absl::StrCat("AUTH: ", auth.status().message()), now);
     return;
+  }
+  std::vector<wire::Payload> ppk_notifies;
+  if (ppk_used_) {
+    // PPK_ID_FIXED (type 2) followed by the ID (RFC 8784 section 3).
+    std::vector<uint8_t> identity = {2};
+    identity.insert(identity.end(), ppk_id_.begin(), ppk_id_.end());
+    ppk_notifies.push_back(
+        NotifyPayload(wire::NotifyType::kPpkIdentity, std::move(identity)));
+    if (!policy_.ppk.required) {
+      // The AUTH data without the PPK, so a responder without it can fall
+      // back to normal authentication.
+      absl::StatusOr<std::vector<wire::Payload>> plain =
+          BuildOwnAuth(unmixed_keys_->sk_pi);
+      if (plain.ok()) {
+        for (const wire::Payload& p : *plain) {
+          if (const auto* a = p.As<wire::Authentication>()) {
+            ppk_notifies.push_back(
+                NotifyPayload(wire::NotifyType::kNoPpkAuth, a->data));
+          }
+        }
+      }
+    }
   }
   pending_child_spi_ = AllocateInboundSpi();
   absl::StatusOr<std::vector<wire::Proposal>> esp =
@@ -704,6 +769,7 @@ void IkeSa::HandleInitResponse(const wire::Message& message,
   inner.push_back(wire::Payload::IdI(wire::Identification{
       policy_.local_identity.type, policy_.local_identity.data}));
   for (wire::Payload& p : *auth) inner.push_back(std::move(p));
+  for (wire::Payload& p : ppk_notifies) inner.push_back(std::move(p));
   if (policy_.remote_authentication == AuthenticationKind::kCertificate) {
     wire::CertificateRequest request;
     for (const crypto::Certificate& anchor :
@@ -820,6 +886,9 @@ void IkeSa::HandleInitRequest(const wire::Message& message,
   reply.payloads.push_back(NotifyPayload(
       wire::NotifyType::kSignatureHashAlgorithms,
       BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
+  if (ppk_configured() && peer_offered_ppk_) {
+    reply.payloads.push_back(NotifyPayload(wire::NotifyType::kUsePpk));
+  }
   absl::StatusOr<std::vector<uint8_t>> out = wire::Encode(reply);
   if (!out.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT response: ", out.status().message()),
@@ -1032,9 +1101,12 @@ absl::StatusOr<std::vector<wire::Payload>> IkeSa::BuildOwnAuth(
 
 absl::Status IkeSa::VerifyPeerAuth(const std::vector<wire::Payload>& payloads,
                                    const crypto::SecretBytes& sk_p,
-                                   absl::Time now) {
-  const auto* auth = FindPayload<wire::Authentication>(
-      payloads, wire::PayloadType::kAuthentication);
+                                   absl::Time now,
+                                   const wire::Authentication* auth_override) {
+  const auto* auth = auth_override != nullptr
+                         ? auth_override
+                         : FindPayload<wire::Authentication>(
+                               payloads, wire::PayloadType::kAuthentication);
   if (auth == nullptr) return absl::UnauthenticatedError("no AUTH payload");
   std::vector<uint8_t> body =
       IdPayloadBody(peer_identity_.type, peer_identity_.data);
@@ -1126,7 +1198,59 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
                         policy_.remote_identity.ToString()));
     return;
   }
-  absl::Status verified = VerifyPeerAuth(payloads, keys_.sk_pi, now);
+  // RFC 8784: the initiator names its PPK; fetch it before verifying.
+  const wire::Notify* ppk_identity =
+      wire::FindNotify(payloads, wire::NotifyType::kPpkIdentity);
+  if (ppk_configured() && peer_offered_ppk_ && ppk_identity != nullptr) {
+    if (ppk_request_.has_value()) return;  // a retransmission while waiting
+    if (ppk_identity->data.size() < 2 ||
+        (ppk_identity->data[0] != 1 && ppk_identity->data[0] != 2)) {
+      refuse("malformed PPK_IDENTITY");
+      return;
+    }
+    std::string id(ppk_identity->data.begin() + 1, ppk_identity->data.end());
+    pending_auth_message_id_ = message_id;
+    pending_auth_payloads_ = payloads;
+    ppk_request_ =
+        policy_.ppk.source->RequestKeyById(policy_.ppk.peer, id, now);
+    ppk_deadline_ = now + policy_.ppk.timeout;
+    return;  // IkeEngine delivers the key to OnPpkResult
+  }
+  if (ppk_configured() && policy_.ppk.required) {
+    refuse(peer_offered_ppk_
+               ? "PPK required but the peer sent no PPK_IDENTITY"
+               : "PPK required but the peer did not offer USE_PPK");
+    return;
+  }
+  ContinueAuthRequest(message_id, payloads, PpkOutcome::kNotUsed, now);
+}
+
+void IkeSa::ContinueAuthRequest(uint32_t message_id,
+                                const std::vector<wire::Payload>& payloads,
+                                PpkOutcome outcome, absl::Time now) {
+  auto refuse = [&](const std::string& reason) {
+    ++engine_.counters_.auth_failures;
+    SendResponse(message_id, wire::ExchangeType::kIkeAuth,
+                 {NotifyPayload(wire::NotifyType::kAuthenticationFailed)});
+    Fail(absl::StrCat("authentication failed: ", reason), now);
+  };
+  absl::Status verified;
+  if (outcome == PpkOutcome::kFallback) {
+    // The PPK was not available: verify the initiator's NO_PPK_AUTH, the
+    // AUTH data computed without it.
+    const wire::Notify* no_ppk =
+        wire::FindNotify(payloads, wire::NotifyType::kNoPpkAuth);
+    const auto* auth = FindPayload<wire::Authentication>(
+        payloads, wire::PayloadType::kAuthentication);
+    if (no_ppk == nullptr || auth == nullptr) {
+      refuse("PPK unavailable and the peer sent no NO_PPK_AUTH");
+      return;
+    }
+    wire::Authentication plain{auth->method, no_ppk->data};
+    verified = VerifyPeerAuth(payloads, keys_.sk_pi, now, &plain);
+  } else {
+    verified = VerifyPeerAuth(payloads, keys_.sk_pi, now);
+  }
   if (!verified.ok()) {
     refuse(std::string(verified.message()));
     return;
@@ -1141,6 +1265,9 @@ void IkeSa::HandleAuthRequest(uint32_t message_id,
   reply.push_back(wire::Payload::IdR(wire::Identification{
       policy_.local_identity.type, policy_.local_identity.data}));
   for (wire::Payload& p : *our_auth) reply.push_back(std::move(p));
+  if (ppk_used_) {
+    reply.push_back(NotifyPayload(wire::NotifyType::kPpkIdentity));
+  }
 
   // The first child SA (RFC 7296 1.2); its failure leaves the IKE SA up.
   ChildSa child;
@@ -1267,6 +1394,19 @@ void IkeSa::HandleAuthResponse(const std::vector<wire::Payload>& payloads,
                       " does not match ", policy_.remote_identity.ToString()));
     return;
   }
+  if (ppk_used_ &&
+      wire::FindNotify(payloads, wire::NotifyType::kPpkIdentity) == nullptr) {
+    // The responder authenticated us through NO_PPK_AUTH: no PPK after all.
+    if (policy_.ppk.required) {
+      fail("PPK required but the peer did not use it");
+      return;
+    }
+    keys_ = std::move(*unmixed_keys_);
+    unmixed_keys_.reset();
+    ppk_used_ = false;
+    Report(EventType::kMessageDropped,
+           "peer did not use the PPK; continuing without it");
+  }
   absl::Status verified = VerifyPeerAuth(payloads, keys_.sk_pr, now);
   if (!verified.ok()) {
     fail(std::string(verified.message()));
@@ -1385,6 +1525,7 @@ absl::Status IkeSa::InstallChild(ChildSa& child, const ChildSaKeys& keys,
                                  bool exchange_initiator, bool switch_outbound,
                                  absl::Time now) {
   if (child.lineage == 0) child.lineage = engine_.NewSadPolicy();
+  child.quantum_resistant = child.quantum_resistant || ppk_used_;
   auto config_for = [&](ipsec::SaDirection direction) {
     ipsec::SaConfig config;
     config.direction = direction;
@@ -2131,6 +2272,61 @@ void IkeSa::HandleInformationalResponse(
     }
     default:
       return;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// RFC 8784 post-quantum preshared keys
+
+absl::Status IkeSa::MixPpk(const keymgmt::Ppk& ppk) {
+  absl::StatusOr<IkeSaKeys> mixed =
+      MixPostQuantumPreSharedKey(prf(), ppk.key, keys_);
+  if (!mixed.ok()) return mixed.status();
+  unmixed_keys_ = keys_.Clone();
+  keys_ = std::move(*mixed);
+  ppk_id_ = ppk.id;
+  ppk_used_ = true;
+  return absl::OkStatus();
+}
+
+std::string IkeSa::QuantumResistanceText() const {
+  if (!ppk_used_) return "";
+  return policy_.ppk.kind == PpkSettings::Kind::kManual
+             ? "Enabled with manual PPK"
+             : "Enabled with dynamic PPK";
+}
+
+void IkeSa::OnPpkResult(absl::StatusOr<keymgmt::Ppk> result, absl::Time now) {
+  ppk_request_.reset();
+  ppk_deadline_ = absl::InfiniteFuture();
+  absl::Status mixed =
+      result.ok() ? MixPpk(*result) : absl::Status(result.status());
+  if (!mixed.ok()) {
+    std::string reason = absl::StrCat("PPK: ", mixed.message());
+    if (policy_.ppk.required) {
+      if (initiator_) {
+        Fail(absl::StrCat(reason, " (required)"), now);
+      } else {
+        ++engine_.counters_.auth_failures;
+        SendResponse(pending_auth_message_id_, wire::ExchangeType::kIkeAuth,
+                     {NotifyPayload(wire::NotifyType::kAuthenticationFailed)});
+        Fail(absl::StrCat("authentication failed: ", reason, " (required)"),
+             now);
+      }
+      return;
+    }
+    Report(
+        EventType::kMessageDropped,
+        absl::StrCat(reason, "; falling back to authentication without PPK"));
+  }
+  if (initiator_) {
+    SendAuthRequest(now);
+  } else {
+    std::vector<wire::Payload> payloads = std::move(pending_auth_payloads_);
+    pending_auth_payloads_.clear();
+    ContinueAuthRequest(pending_auth_message_id_, payloads,
+                        ppk_used_ ? PpkOutcome::kUsed : PpkOutcome::kFallback,
+                        now);
   }
 }
 

@@ -163,10 +163,36 @@ class IkeSa {
   absl::StatusOr<std::vector<wire::Payload>> BuildOwnAuth(
       const crypto::SecretBytes& sk_p) const;
   // Checks the peer's AUTH (and CERTs) in an IKE_AUTH message.
-  absl::Status VerifyPeerAuth(const std::vector<wire::Payload>& payloads,
-                              const crypto::SecretBytes& sk_p, absl::Time now);
+  // `auth_override`: check this AUTH instead of the message's (the
+  // NO_PPK_AUTH fallback of RFC 8784).
+  absl::Status VerifyPeerAuth(
+      const std::vector<wire::Payload>& payloads,
+      const crypto::SecretBytes& sk_p, absl::Time now,
+      const wire::Authentication* auth_override = nullptr);
   absl::StatusOr<crypto::SecretBytes> LookupPsk() const;
   std::vector<wire::SignatureHashAlgorithm> peer_signature_hashes_;
+
+  // RFC 8784 post-quantum preshared keys.
+  enum class PpkOutcome { kNotUsed, kUsed, kFallback };
+  void SendAuthRequest(absl::Time now);
+  void ContinueAuthRequest(uint32_t message_id,
+                           const std::vector<wire::Payload>& payloads,
+                           PpkOutcome outcome, absl::Time now);
+  void OnPpkResult(absl::StatusOr<keymgmt::Ppk> result, absl::Time now);
+  absl::Status MixPpk(const keymgmt::Ppk& ppk);
+  bool ppk_configured() const {
+    return policy_.ppk.kind != PpkSettings::Kind::kNone;
+  }
+  std::string QuantumResistanceText() const;
+  bool peer_offered_ppk_ = false;
+  bool ppk_used_ = false;
+  std::optional<keymgmt::PpkSource::RequestId> ppk_request_;
+  absl::Time ppk_deadline_ = absl::InfiniteFuture();
+  std::optional<IkeSaKeys> unmixed_keys_;
+  std::string ppk_id_;
+  // Responder: the IKE_AUTH request waiting for its PPK.
+  uint32_t pending_auth_message_id_ = 0;
+  std::vector<wire::Payload> pending_auth_payloads_;
   std::string remote_auth_name_ = "PSK";
 
   // Child SAs.
