@@ -42,6 +42,11 @@ SUITES = {
     "cbc": (["encryption aes-cbc-256", "integrity sha-256", "prf sha-256",
              "dh-group 20"], "esp-256-aes esp-hmac-sha-256",
             "aes256-sha256-prfsha256-ecp384", "aes256-sha256"),
+    # The seeds' suite with `set pfs group19` (KE in CREATE_CHILD_SA).
+    "cbc_pfs19": (["encryption aes-cbc-256", "integrity sha-256",
+                   "prf sha-256", "dh-group 20"],
+                  "esp-256-aes esp-hmac-sha-256",
+                  "aes256-sha256-prfsha256-ecp384", "aes256-sha256-ecp256"),
     "gcm19": (["encryption aes-gcm-256", "prf sha-256", "dh-group 19"],
               "esp-gcm-256", "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
     "gcm21": (["encryption aes-gcm-256", "prf sha-256", "dh-group 21"],
@@ -58,6 +63,10 @@ CASES = {
     "gcm_g19_fqdn_charon_initiates": ("gcm19", "fqdn", "charon", None),
     "child_rekey_by_cygnet": ("cbc", "addr", "cygnet", "rekey-child:cygnet"),
     "child_rekey_by_charon": ("cbc", "addr", "cygnet", "rekey-child:charon"),
+    "child_rekey_pfs19_by_cygnet": ("cbc_pfs19", "addr", "cygnet",
+                                    "rekey-child:cygnet"),
+    "child_rekey_pfs19_by_charon": ("cbc_pfs19", "addr", "charon",
+                                    "rekey-child:charon"),
     "ike_rekey_by_cygnet": ("cbc", "addr", "cygnet", "rekey-ike:cygnet"),
     "ike_rekey_by_charon": ("cbc", "addr", "cygnet", "rekey-ike:charon"),
     "delete_by_cygnet": ("cbc", "addr", "cygnet", "delete:cygnet"),
@@ -284,7 +293,7 @@ exit
 ipsec profile ipsec_interop
 set ikev2-profile prof_interop
 set security-association lifetime seconds 3600
-set transform-set ts_interop
+%sset transform-set ts_interop
 exit
 !
 interface tunnel-ip1
@@ -295,7 +304,9 @@ tunnel destination %s
 tunnel protection ipsec profile ipsec_interop
 exit
 """ % (self.name, dpd, "\n".join(proposal_lines), CYGNET_ADDR, keyring_peer,
-       profile_ids, transform, CYGNET_INNER, CYGNET_ADDR, CHARON_ADDR)
+       profile_ids, transform,
+       "set pfs group19\n" if self.suite == "cbc_pfs19" else "",
+       CYGNET_INNER, CYGNET_ADDR, CHARON_ADDR)
         self.cygnet_conf = os.path.join(self.dir, "cygnet.cfg")
         with open(self.cygnet_conf, "w") as f:
             f.write(text)
