@@ -69,6 +69,15 @@ CASES = {
                                     "rekey-child:charon"),
     "ike_rekey_by_cygnet": ("cbc", "addr", "cygnet", "rekey-ike:cygnet"),
     "ike_rekey_by_charon": ("cbc", "addr", "cygnet", "rekey-ike:charon"),
+    # The same with charon as the original IKE initiator (cygnet responder).
+    "ike_rekey_by_cygnet_responder": ("gcm19", "addr", "charon",
+                                      "rekey-ike:cygnet"),
+    "ike_rekey_by_charon_initiator": ("gcm19", "addr", "charon",
+                                      "rekey-ike:charon"),
+    "child_rekey_by_cygnet_responder": ("gcm19", "addr", "charon",
+                                        "rekey-child:cygnet"),
+    "delete_by_cygnet_responder": ("gcm19", "addr", "charon",
+                                   "delete:cygnet"),
     "delete_by_cygnet": ("cbc", "addr", "cygnet", "delete:cygnet"),
     "delete_by_charon": ("cbc", "addr", "cygnet", "delete:charon"),
     "dpd_detects_stopped_charon": ("cbc", "addr", "cygnet", "dpd"),
@@ -430,28 +439,62 @@ exit
         return out
 
     def compare_keys(self):
-        """cygnet's derived keys must each appear in charon's key log."""
+        """Every key cygnet derived equals the key charon logged under the
+        same name: SK_x as "Sk_x secret"; a child SA's keys as charon's
+        "encryption/integrity initiator/responder key", with cygnet's
+        outbound keys one direction and its inbound keys the other."""
         dumps = self.charon_keys(self.charon_text())
-        charon_values = {}
+        labels = {}
         for label, value in dumps:
-            charon_values.setdefault(value, label)
+            labels.setdefault(value, set()).add(label)
         compared = 0
-        ike_lines = re.findall(r"INSECURE-KEY IKE (.*)", self.peer_text())
-        child_lines = re.findall(r"INSECURE-KEY CHILD (.*)", self.peer_text())
+
+        def check(field, value, allowed):
+            found = labels.get(value, set()) & set(allowed)
+            if not found:
+                raise Failure("cygnet's %s=%s... is not among charon's %s "
+                              "(%d dumps)" % (field, value[:16], allowed,
+                                              len(dumps)))
+            return found
+
+        text = self.peer_text()
+        ike_lines = re.findall(r"INSECURE-KEY IKE (.*)", text)
+        child_lines = re.findall(r"INSECURE-KEY CHILD (.*)", text)
         if not ike_lines or not child_lines:
             raise Failure("cygnet logged no keys")
-        for line in ike_lines + child_lines:
-            for field, value in re.findall(r"(\w+)=([0-9a-f]*)", line):
-                if field.startswith("spi") or not value:
-                    continue
-                if value not in charon_values:
-                    raise Failure("key %s=%s... derived by cygnet is not in "
-                                  "charon's log (%d dumps)"
-                                  % (field, value[:16], len(dumps)))
+        for line in ike_lines:
+            for field, value in re.findall(r"(SK_\w+)=([0-9a-f]*)", line):
+                if value:
+                    check(field, value, ["Sk_%s secret" % field[3:]])
+                    compared += 1
+        for line in child_lines:
+            fields = dict(re.findall(r"(\w+)=([0-9a-f]*)", line))
+            out_dir = None
+            for field, kind in (("encr_out", "encryption"),
+                                ("encr_in", "encryption"),
+                                ("integ_out", "integrity"),
+                                ("integ_in", "integrity")):
+                if not fields.get(field):
+                    continue  # AEAD: no integrity key
+                found = check(field, fields[field],
+                              ["%s initiator key" % kind,
+                               "%s responder key" % kind])
+                direction = "initiator" if any("initiator" in l
+                                               for l in found) else "responder"
+                outbound = field.endswith("_out")
+                if out_dir is None:
+                    out_dir = direction if outbound else (
+                        "responder" if direction == "initiator" else
+                        "initiator")
+                expected = out_dir if outbound else (
+                    "responder" if out_dir == "initiator" else "initiator")
+                if direction != expected:
+                    raise Failure("child SA %s is charon's %s key; expected "
+                                  "%s" % (field, direction, expected))
                 compared += 1
         log("keys: %d cygnet keys (%d IKE SA, %d child SA lines) equal "
-            "charon's logged keys" % (compared, len(ike_lines),
-                                      len(child_lines)))
+            "charon's logged keys of the same name and direction"
+            % (compared, len(ike_lines), len(child_lines)))
         return compared
 
     # ---- the case ----------------------------------------------------------
