@@ -713,10 +713,22 @@ int Peer::Run() {
       break;
     }
     if (!child_installed_ && now >= deadline) {
-      Log(absl::StrCat("not established within ", timeout_seconds, " s",
-                       last_failure_.empty()
-                           ? std::string()
-                           : absl::StrCat(": ", last_failure_)));
+      std::string reason = last_failure_;
+      if (reason.empty()) {
+        // Nothing failed outright: say where negotiation stands.
+        std::vector<cygnet::ike::IkeSaStatus> sas = engine_->Status(now);
+        reason =
+            sas.empty()
+                ? std::string("no IKE SA (nothing received from a peer)")
+                : absl::StrCat("IKE SA ", sas.back().id, " ", sas.back().state,
+                               " (", sas.back().description, "), ",
+                               engine_->counters().retransmissions,
+                               " retransmissions, ",
+                               engine_->counters().datagrams_received,
+                               " datagrams received");
+      }
+      Log(absl::StrCat("not established within ", timeout_seconds,
+                       " s: ", reason));
       exit_code = 1;
       break;
     }
