@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "crypto/random.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -514,6 +516,75 @@ TEST(IkeEngineCertificateTest, UntrustedExpiredOrMisnamedCertificatesFail) {
     EXPECT_EQ(sim.a().engine.ike_sa_count() + sim.b().engine.ike_sa_count(), 0u)
         << c.name;
   }
+}
+
+// The test-only key log (SetInsecureKeyLog) that testing/interop compares
+// with strongSwan's: both ends of one IKE SA must log the same SK_* keys
+// under the same SPIs, and a child SA's inbound keys on one end must be the
+// outbound keys on the other; an IKE SA rekey logs the successor's new keys.
+TEST(IkeEngineTest, InsecureKeyLogMatchesBetweenPeers) {
+  Simulation sim(41, testing::NetworkConditions{});
+  AddSeedPolicies(sim);
+  std::vector<std::string> log_a, log_b;
+  sim.a().engine.SetInsecureKeyLog(
+      [&log_a](const std::string& line) { log_a.push_back(line); });
+  sim.b().engine.SetInsecureKeyLog(
+      [&log_b](const std::string& line) { log_b.push_back(line); });
+  ASSERT_TRUE(sim.a().engine.Initiate("ikev2_prof_mgmt_P1", sim.now()).ok());
+  sim.RunFor(absl::Seconds(5));
+  ASSERT_EQ(sim.a().Count(EventType::kChildSaInstalled), 1)
+      << sim.a().Reasons();
+  auto fields = [](const std::string& line) {
+    std::map<std::string, std::string> out;
+    for (absl::string_view word : absl::StrSplit(line, ' ')) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(word, '=');
+      if (!kv.second.empty()) out[kv.first] = kv.second;
+    }
+    return out;
+  };
+  auto lines = [](const std::vector<std::string>& log, const char* prefix) {
+    std::vector<std::string> out;
+    for (const std::string& line : log) {
+      if (absl::StartsWith(line, prefix)) out.push_back(line);
+    }
+    return out;
+  };
+  std::vector<std::string> ike_a = lines(log_a, "IKE ");
+  std::vector<std::string> ike_b = lines(log_b, "IKE ");
+  ASSERT_EQ(ike_a.size(), 1u);
+  ASSERT_EQ(ike_b.size(), 1u);
+  EXPECT_EQ(ike_a[0], ike_b[0]);
+  std::map<std::string, std::string> keys = fields(ike_a[0]);
+  EXPECT_EQ(keys["SK_d"].size(), 64u);   // PRF-SHA-256 key length
+  EXPECT_EQ(keys["SK_ei"].size(), 64u);  // AES-256
+  EXPECT_EQ(keys["SK_ai"].size(), 64u);  // HMAC-SHA-256
+  EXPECT_NE(keys["SK_ei"], keys["SK_er"]);
+
+  std::vector<std::string> child_a = lines(log_a, "CHILD ");
+  std::vector<std::string> child_b = lines(log_b, "CHILD ");
+  ASSERT_EQ(child_a.size(), 1u);
+  ASSERT_EQ(child_b.size(), 1u);
+  std::map<std::string, std::string> ca = fields(child_a[0]);
+  std::map<std::string, std::string> cb = fields(child_b[0]);
+  EXPECT_EQ(ca["spi_in"], cb["spi_out"]);
+  EXPECT_EQ(ca["spi_out"], cb["spi_in"]);
+  EXPECT_EQ(ca["encr_in"], cb["encr_out"]);
+  EXPECT_EQ(ca["integ_in"], cb["integ_out"]);
+  EXPECT_EQ(ca["encr_out"], cb["encr_in"]);
+  EXPECT_EQ(ca["integ_out"], cb["integ_in"]);
+  EXPECT_NE(ca["encr_in"], ca["encr_out"]);
+
+  std::vector<IkeSaStatus> status = sim.a().engine.Status(sim.now());
+  ASSERT_EQ(status.size(), 1u);
+  ASSERT_TRUE(sim.a().engine.RekeyIkeSa(status[0].id, sim.now()).ok());
+  sim.RunFor(absl::Seconds(5));
+  ike_a = lines(log_a, "IKE ");
+  ike_b = lines(log_b, "IKE ");
+  ASSERT_EQ(ike_a.size(), 2u) << sim.a().Reasons();
+  ASSERT_EQ(ike_b.size(), 2u) << sim.b().Reasons();
+  EXPECT_EQ(ike_a[1], ike_b[1]);
+  EXPECT_NE(fields(ike_a[1])["SK_d"], keys["SK_d"]);
+  EXPECT_NE(fields(ike_a[1])["spi_i"], keys["spi_i"]);
 }
 
 }  // namespace
