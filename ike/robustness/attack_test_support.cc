@@ -1,6 +1,7 @@
 #include "ike/robustness/attack_test_support.h"
 
 #include <cstdlib>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,12 +38,13 @@ IkePolicy TestPolicy(const std::string& name, const std::string& local,
   policy.remote_identity.kind = RemoteIdentityRule::Kind::kAddress;
   policy.remote_identity.address = Ip(remote);
   policy.remote_identity.prefix_length = 24;
-  policy.psk_lookup =
-      [psk](const Identity&,
-            const ipsec::IpAddress&) -> absl::StatusOr<crypto::SecretBytes> {
-    return crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(psk.data()), psk.size()));
-  };
+  // Held in SecretBytes so that every copy of the policy wipes it (the
+  // secret hygiene test checks freed memory for it).
+  auto secret = std::make_shared<const crypto::SecretBytes>(
+      crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
+          reinterpret_cast<const uint8_t*>(psk.data()), psk.size())));
+  policy.psk_lookup = [secret](const Identity&, const ipsec::IpAddress&)
+      -> absl::StatusOr<crypto::SecretBytes> { return secret->Clone(); };
   policy.ike_lifetime = absl::Seconds(600);
   policy.child_lifetime = absl::Seconds(600);
   policy.local_selectors = {ipsec::TrafficSelector::Any(true)};
