@@ -85,6 +85,9 @@ CASES = {
                                           "dpd-charon"),
     "exit_after_established": ("cbc", "addr", "cygnet", "exit"),
     "wrong_psk_times_out_with_reason": ("cbc", "addr", "cygnet", "wrong-psk"),
+    # Not strongSwan: two ikev2_peers, no NAT (so no float to 4500), which
+    # exercises the raw IPPROTO_ESP path that kernel-libipsec never uses.
+    "cygnet_pair_raw_esp": ("cbc", "addr", "cygnet", "cygnet-pair"),
 }
 
 
@@ -649,7 +652,71 @@ exit
         log("wrong PSK: ikev2_peer exit %d, '%s'" % (rc, m.group(0)))
         self.peer = None
 
+    def run_cygnet_pair(self):
+        """ikev2_peer against ikev2_peer without NAT: plain ESP."""
+        run(self.ns(self.ns_charon, "ip", "tuntap", "add", "dev", "cygtun",
+                    "mode", "tun"))
+        run(self.ns(self.ns_charon, "ip", "link", "set", "cygtun", "up"))
+        run(self.ns(self.ns_charon, "ip", "route", "add", CYGNET_INNER + "/32",
+                    "dev", "cygtun", "src", CHARON_INNER))
+        with open(self.cygnet_conf) as f:
+            text = f.read()
+        swapped = (text.replace(CYGNET_ADDR, "@A@")
+                   .replace(CHARON_ADDR, CYGNET_ADDR).replace("@A@", CHARON_ADDR)
+                   .replace(CYGNET_INNER, CHARON_INNER))
+        conf_b = os.path.join(self.dir, "cygnet_b.cfg")
+        with open(conf_b, "w") as f:
+            f.write(swapped)
+        log_b_path = os.path.join(self.dir, "ikev2_peer_b.log")
+        self.peer_b_log = open(log_b_path, "w")
+        self.peer_b_out = open(os.path.join(self.dir, "ikev2_peer_b.out"), "w")
+        self.peer_b = subprocess.Popen(
+            self.ns(self.ns_charon, self.peer_binary, "--config=" + conf_b,
+                    "--local=" + CHARON_ADDR, "--remote=" + CYGNET_ADDR,
+                    "--tun=cygtun", "--insecure_log_keys"),
+            stdout=self.peer_b_out, stderr=self.peer_b_log)
+        time.sleep(0.3)
+        self.start_peer(initiate=True)
+
+        def text_b():
+            with open(log_b_path) as f:
+                return f.read()
+        self.wait_for("both CHILD_SA_INSTALLED", lambda: (
+            "CHILD_SA_INSTALLED" in self.peer_text() and
+            "CHILD_SA_INSTALLED" in text_b()), 15)
+        established = re.findall(r"IKE_SA_ESTABLISHED.*", self.peer_text())[0]
+        if "%s/500 <-> %s/500" % (CYGNET_ADDR, CHARON_ADDR) not in established:
+            raise Failure("expected IKE on port 500 (no NAT): %s" % established)
+        self.check_traffic()
+        ike_a = re.findall(r"INSECURE-KEY (IKE .*)", self.peer_text())
+        ike_b = re.findall(r"INSECURE-KEY (IKE .*)", text_b())
+        if not ike_a or ike_a != ike_b:
+            raise Failure("IKE keys differ: %s vs %s" % (ike_a, ike_b))
+        child_a = dict(re.findall(r"(\w+)=([0-9a-f]+)", re.findall(
+            r"INSECURE-KEY CHILD (.*)", self.peer_text())[0]))
+        child_b = dict(re.findall(r"(\w+)=([0-9a-f]+)", re.findall(
+            r"INSECURE-KEY CHILD (.*)", text_b())[0]))
+        for mine, theirs in (("spi_in", "spi_out"), ("encr_in", "encr_out"),
+                             ("integ_in", "integ_out")):
+            if child_a[mine] != child_b[theirs] or \
+                    child_a[theirs] != child_b[mine]:
+                raise Failure("child SA %s/%s not mirrored" % (mine, theirs))
+        self.peer.send_signal(signal.SIGUSR1)
+        self.wait_for("show output", lambda: "ESP packets sent" in open(
+            self.peer_out_path).read(), 5)
+        m = re.search(r"ESP packets sent (\d+), received (\d+), dropped (\d+)",
+                      open(self.peer_out_path).read())
+        if int(m.group(1)) < 6 or int(m.group(2)) < 6 or m.group(3) != "0":
+            raise Failure("ESP counters: %s" % m.group(0))
+        log("cygnet pair, plain ESP (IKE stayed on 500): pings both ways, keys "
+            "equal on both ends, %s" % m.group(0))
+
     def run(self):
+        if self.action == "cygnet-pair":
+            self.setup_network()
+            self.write_cygnet_config()
+            self.run_cygnet_pair()
+            return
         self.setup_network()
         self.write_charon_config()
         self.write_cygnet_config()
@@ -672,6 +739,14 @@ exit
             raise Failure("ikev2_peer exited early (%d)" % self.peer.returncode)
 
     def cleanup(self):
+        peer_b = getattr(self, "peer_b", None)
+        if peer_b is not None and peer_b.poll() is None:
+            peer_b.terminate()
+            try:
+                peer_b.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                peer_b.kill()
+                peer_b.wait()
         if self.peer is not None and self.peer.poll() is None:
             self.peer.send_signal(signal.SIGTERM)
             try:
