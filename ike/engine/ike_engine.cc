@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "crypto/constant_time.h"
 #include "crypto/hmac.h"
 #include "ike/engine/ike_sa.h"
 #include "ike/wire/message.h"
@@ -276,7 +277,10 @@ void IkeEngine::HandleIkeSaInitRequest(const UdpEndpoint& from,
     }
     std::vector<uint8_t> expected =
         CookieFor(message->header.initiator_spi, nonce->data, from);
-    if (cookie == nullptr || cookie->data != expected) {
+    // Constant time: the cookie is a MAC, and a comparison that stops at
+    // the first differing byte would let a flood learn it byte by byte.
+    if (cookie == nullptr ||
+        !crypto::ConstantTimeEquals(cookie->data, expected)) {
       wire::Message reply;
       reply.header = message->header;
       reply.header.response = true;
