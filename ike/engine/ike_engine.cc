@@ -213,8 +213,10 @@ std::vector<uint8_t> IkeEngine::CookieFor(uint64_t initiator_spi,
         data.insert(data.end(), spi, spi + 8);
         return data;
       }());
-  std::vector<uint8_t> cookie = {0, 0, 0, 1};  // secret version 1
-  cookie.insert(cookie.end(), mac.begin(), mac.begin() + 16);
+  // Secret version 1, then the first 16 bytes of the MAC.
+  std::vector<uint8_t> cookie(20, 0);
+  cookie[3] = 1;
+  std::copy_n(mac.begin(), 16, cookie.begin() + 4);
   return cookie;
 }
 
