@@ -151,8 +151,11 @@ TEST(SvrRouterTest, RegenerateIncrementsIndexAndPeersFollow) {
   EXPECT_EQ(sim->flow(flow).failed, 0u) << sim->flow(flow).last_error;
   EXPECT_GT(sim->flow(flow).delivered, 100u);
   EXPECT_EQ(sim->flow(flow).skipped, 0u);
-  for (const PathStatus& path :
-       sim->router("headend").Peers(sim->now())[0].paths) {
+  // Keep the snapshot alive: a range-for over a member of a temporary
+  // dangles (found by ASan).
+  std::vector<PeerStatus> peers = sim->router("headend").Peers(sim->now());
+  ASSERT_FALSE(peers.empty());
+  for (const PathStatus& path : peers[0].paths) {
     EXPECT_TRUE(path.key_ack);
     EXPECT_EQ(path.state, SecurityState::kMetadataKeyExchangeComplete);
   }
