@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ike/config/identity.h"
+#include "keymgmt/ppk/manual_ppk_source.h"
 
 namespace cygnet::ike {
 namespace {
@@ -273,6 +274,53 @@ absl::StatusOr<IkePolicy> BindTunnel(
     }
     return psk->value.Clone();
   };
+
+  // RFC 8784 PPK: `keyring ppk K` (else the profile's keyring), the peer
+  // this tunnel talks to.
+  const config::Keyring* ppk_keyring =
+      profile->ppk_keyring.empty() ? keyring
+                                   : config->FindKeyring(profile->ppk_keyring);
+  if (ppk_keyring == nullptr) {
+    return Error(
+        interface_name,
+        absl::StrCat("ikev2 profile ", profile->name, " names keyring ppk '",
+                     profile->ppk_keyring, "' which does not exist"));
+  }
+  absl::StatusOr<const config::KeyringPeer*> ppk_peer =
+      config::FindPeerForInitiator(*ppk_keyring, *remote);
+  if (ppk_peer.ok() && (*ppk_peer)->ppk.has_value()) {
+    const config::PpkConfig& ppk = *(*ppk_peer)->ppk;
+    policy.ppk.required = ppk.required;
+    policy.ppk.peer = (*ppk_peer)->name;
+    if (ppk.kind == config::PpkConfig::Kind::kManual) {
+      auto source = std::make_shared<keymgmt::ManualPpkSource>();
+      absl::Status added =
+          source->AddKey((*ppk_peer)->name, ppk.id, ppk.key.value.Clone());
+      if (!added.ok())
+        return Error(interface_name, std::string(added.message()));
+      policy.ppk.kind = PpkSettings::Kind::kManual;
+      policy.ppk.source = source.get();
+      policy.ppk.owned_source = std::move(source);
+    } else {
+      const config::SksProfile* sks = config->FindSksProfile(ppk.sks_profile);
+      if (sks == nullptr) {
+        return Error(interface_name,
+                     absl::StrCat("ppk dynamic names sks profile '",
+                                  ppk.sks_profile, "' which does not exist"));
+      }
+      keymgmt::PpkSource* source = overrides.dynamic_ppk_source
+                                       ? overrides.dynamic_ppk_source(*sks)
+                                       : nullptr;
+      if (source == nullptr) {
+        return Error(
+            interface_name,
+            absl::StrCat("ppk dynamic ", sks->name,
+                         ": no key source wired for this sks profile"));
+      }
+      policy.ppk.kind = PpkSettings::Kind::kDynamic;
+      policy.ppk.source = source;
+    }
+  }
 
   policy.ike_lifetime = absl::Seconds(profile->EffectiveLifetimeSeconds());
   policy.child_lifetime =

@@ -24,6 +24,7 @@
 #ifndef CYGNET_IKE_ENGINE_CONFIG_BINDING_H_
 #define CYGNET_IKE_ENGINE_CONFIG_BINDING_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -33,10 +34,16 @@
 #include "ike/config/model.h"
 #include "ike/engine/ike_policy.h"
 #include "ipsec/ip_address.h"
+#include "keymgmt/ppk/ppk_source.h"
 
 namespace cygnet::ike {
 
 struct BindingOverrides {
+  // The key source for `ppk dynamic SKS-PROFILE` (a SKIP or QKD 014 client
+  // the integrator wired to its transport); not owned. Without it a dynamic
+  // PPK line is an error.
+  std::function<keymgmt::PpkSource*(const config::SksProfile&)>
+      dynamic_ppk_source;
   std::optional<ipsec::IpAddress> local_address;
   std::optional<ipsec::IpAddress> remote_address;
   std::optional<uint16_t> local_port;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +119,9 @@ struct PpkSettings {
   // Where keys come from; not owned, must outlive the engine. Manual PPKs
   // use keymgmt::ManualPpkSource, dynamic ones a SKIP or QKD 014 source.
   keymgmt::PpkSource* source = nullptr;
+  // Keeps a source alive when the policy owns it (config_binding makes a
+  // keymgmt::ManualPpkSource for `ppk manual` lines).
+  std::shared_ptr<keymgmt::PpkSource> owned_source;
   // The peer as the source knows it (keyring peer / remote system ID).
   std::string peer;
   // Longest wait for the source before the PPK path counts as failed.

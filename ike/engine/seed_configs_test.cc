@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -154,6 +155,80 @@ TEST_P(SeedConfigsTest, WithTheFewestCorrectionsTheRoutersNegotiate) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SeedConfigsTest,
                          ::testing::Values("seed001", "seed003"));
+
+}  // namespace
+}  // namespace cygnet::ike
+
+namespace cygnet::ike {
+namespace {
+
+// Seed 001's manual-PPK initiator and responder steps, verbatim, on top of
+// the IKEv2 proposal and policy the seed says they are added to ("The PPK
+// configuration is done in addition to the IPsec configuration"): the
+// routers negotiate with the PPK mixed in and report it as the seed does.
+std::string Steps(const std::string& side, int last_step,
+                  const std::vector<std::string>& names) {
+  std::string text;
+  for (int step = 1; step <= last_step; ++step) {
+    text += ReadSeed(absl::StrCat("seed001_manual_ppk_", side, "_step", step,
+                                  "_", names[step - 1], ".txt"));
+    text += "\n";
+  }
+  return text;
+}
+
+std::string Base(const char* local) {
+  return absl::StrCat(
+      "ikev2 proposal ppk_proposal prf sha-256\n"
+      "ikev2 proposal ppk_proposal dh-group 20\n"
+      "ikev2 proposal ppk_proposal integrity sha-256\n"
+      "ikev2 proposal ppk_proposal encryption aes-cbc-256\n"
+      "ikev2 policy ppk_policy match address local ",
+      local, "\nikev2 policy ppk_policy proposal ppk_proposal\n");
+}
+
+TEST(SeedPpkConfigsTest, ManualPpkExampleNegotiatesQuantumResistant) {
+  const std::vector<std::string> names = {"interface", "keyring",
+                                          "ikev2_profile", "transform_set",
+                                          "ipsec_profile"};
+  std::shared_ptr<const config::Config> initiator =
+      Parse(Base("10.10.10.3") + Steps("initiator", 5, names));
+  std::shared_ptr<const config::Config> responder =
+      Parse(Base("10.10.10.1") + Steps("responder", 5, names));
+  ASSERT_TRUE(initiator && responder);
+  BindingOverrides to_responder;
+  to_responder.local_address = Ip("10.10.10.3");
+  absl::StatusOr<IkePolicy> policy1 =
+      BindTunnel(initiator, "tunnel-ip1", to_responder);
+  ASSERT_TRUE(policy1.ok()) << policy1.status();
+  EXPECT_EQ(policy1->ppk.kind, PpkSettings::Kind::kManual);
+  EXPECT_TRUE(policy1->ppk.required);
+  BindingOverrides to_initiator;
+  to_initiator.local_address = Ip("10.10.10.1");
+  absl::StatusOr<IkePolicy> policy2 =
+      BindTunnel(responder, "tunnel-ip1", to_initiator);
+  ASSERT_TRUE(policy2.ok()) << policy2.status();
+  EXPECT_TRUE(policy2->responder_only);
+
+  Simulation sim(23, testing::NetworkConditions{});
+  sim.set_b_address(Ip("10.10.10.1"));
+  ASSERT_TRUE(sim.a().engine.AddPolicy(*policy1).ok());
+  ASSERT_TRUE(sim.b().engine.AddPolicy(*policy2).ok());
+  ASSERT_TRUE(sim.a().engine.Initiate(policy1->name, sim.now()).ok());
+  sim.RunFor(absl::Seconds(10));
+  ASSERT_EQ(sim.b().Count(EventType::kChildSaInstalled), 1)
+      << sim.a().Reasons() << sim.b().Reasons();
+  ExpectMirroredChildSas(sim.a(), sim.b());
+  for (Router* router : {&sim.a(), &sim.b()}) {
+    std::vector<IkeSaStatus> status = router->engine.Status(sim.now());
+    ASSERT_EQ(status.size(), 1u);
+    EXPECT_EQ(status[0].quantum_resistance, "Enabled with manual PPK");
+    for (const ipsec::SadEntry& entry : router->sad.List()) {
+      EXPECT_TRUE(entry.sa->quantum_resistant());
+      EXPECT_EQ(entry.sa->transform().cipher(), ipsec::EspCipher::kAesCbc192);
+    }
+  }
+}
 
 }  // namespace
 }  // namespace cygnet::ike
