@@ -275,6 +275,31 @@ TEST(IkeEngineTest, DeleteFromEitherSideRemovesEverything) {
   }
 }
 
+TEST(IkeEngineTest, SimultaneousDeleteLeavesNothingOnEitherSide) {
+  for (uint64_t seed = 200; seed < 210; ++seed) {
+    Simulation sim(seed, testing::NetworkConditions{});
+    AddSeedPolicies(sim);
+    ASSERT_TRUE(sim.a().engine.Initiate("ikev2_prof_mgmt_P1", sim.now()).ok());
+    sim.RunFor(absl::Seconds(5));
+    std::vector<IkeSaStatus> a = sim.a().engine.Status(sim.now());
+    std::vector<IkeSaStatus> b = sim.b().engine.Status(sim.now());
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    ASSERT_TRUE(sim.a().engine.DeleteIkeSa(a[0].id, sim.now()).ok());
+    ASSERT_TRUE(sim.b().engine.DeleteIkeSa(b[0].id, sim.now()).ok());
+    sim.RunFor(absl::Seconds(60));
+    EXPECT_EQ(sim.a().engine.ike_sa_count() + sim.b().engine.ike_sa_count(), 0u)
+        << "seed " << seed;
+    EXPECT_EQ(sim.a().sad.inbound_size() + sim.a().sad.outbound_size() +
+                  sim.b().sad.inbound_size() + sim.b().sad.outbound_size(),
+              0u);
+    EXPECT_EQ(sim.a().Count(EventType::kDeadPeer) +
+                  sim.b().Count(EventType::kDeadPeer),
+              0)
+        << sim.a().Reasons() << sim.b().Reasons();
+  }
+}
+
 TEST(IkeEngineTest, PeriodicDpdDetectsSilentPeer) {
   Simulation sim(10, testing::NetworkConditions{});
   IkePolicy a = SeedPolicy("a", "198.51.100.5", "198.51.100.21", "k");
