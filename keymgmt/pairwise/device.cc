@@ -564,7 +564,11 @@ void DeviceEngine::SyncPair(Pair& pair, absl::Time now, DeviceOutput& out) {
       live.push_back({*local.previous_symmetric_generation,
                       &local.previous_symmetric_key});
     }
-    for (const auto& [generation, key] : live) {
+    for (const auto& entry : live) {
+      // Named copies, not structured bindings: C++17 lambdas cannot capture
+      // those (clang rejects it; --config=fuzz builds with clang).
+      const uint8_t generation = entry.first;
+      const crypto::SecretBytes* key = entry.second;
       const bool have = std::any_of(
           pair.symmetric_inbound.begin(), pair.symmetric_inbound.end(),
           [&](const auto& e) { return e.first == generation; });
