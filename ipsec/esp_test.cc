@@ -139,7 +139,10 @@ struct Buffer {
                   size_t headroom = kMaxEncapsulationHeadroom,
                   size_t tailroom = kMaxEncapsulationTailroom)
       : storage(headroom + data.size() + tailroom) {
-    std::memcpy(storage.data() + headroom, data.data(), data.size());
+    // memcpy from an empty vector's null data() is undefined (UBSan).
+    if (!data.empty()) {
+      std::memcpy(storage.data() + headroom, data.data(), data.size());
+    }
     packet = PacketBuffer{absl::MakeSpan(storage), headroom, data.size()};
   }
   std::vector<uint8_t> bytes() const {
