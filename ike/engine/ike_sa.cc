@@ -200,6 +200,13 @@ void IkeSa::SendRequest(Outstanding request, absl::Time now) {
 
 void IkeSa::Retransmit(absl::Time now) {
   Outstanding& request = *outstanding_;
+  if (request.transmissions >= policy_.retransmit.max_transmissions &&
+      rekeyed_away_) {
+    // A successor carries on; the peer already dropped this SA.
+    outstanding_.reset();
+    state_ = State::kDead;
+    return;
+  }
   if (request.transmissions >= policy_.retransmit.max_transmissions) {
     std::string what = wire::ToString(request.exchange);
     if (request.purpose == Purpose::kLiveness ||
@@ -241,6 +248,10 @@ void IkeSa::SendResponse(uint32_t message_id, wire::ExchangeType exchange,
 }
 
 void IkeSa::RunQueued(absl::Time now) {
+  if (rekeyed_away_) {
+    queued_.clear();  // the successor does the work
+    return;
+  }
   while (window_free() && !queued_.empty() && state_ == State::kEstablished) {
     Queued next = queued_.front();
     queued_.pop_front();
@@ -311,7 +322,7 @@ void IkeSa::HandleTimeout(absl::Time now) {
   }
   if (rekey_at_ <= now) {
     rekey_at_ = absl::InfiniteFuture();
-    queued_.push_back(Queued::kRekeyIke);
+    if (!rekeyed_away_) queued_.push_back(Queued::kRekeyIke);
   }
   for (ChildSa& child : children_) {
     if (child.replaced) continue;
@@ -1772,13 +1783,11 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
   std::vector<uint8_t> our_nonce = engine_.random_.Bytes(kNonceSize);
 
   if (sa->proposals.front().protocol_id == wire::ProtocolId::kIke) {
-    // IKE SA rekey (RFC 7296 1.3.2). A simultaneous rekey of our own is
-    // refused; both ends retry after a random delay.
-    if (outstanding_.has_value() &&
-        outstanding_->purpose == Purpose::kRekeyIke) {
-      reply_notify(wire::NotifyType::kTemporaryFailure);
-      return;
-    }
+    // IKE SA rekey (RFC 7296 1.3.2). If our own rekey of this SA is pending
+    // too, both complete and the lowest nonce decides (2.8.1): see
+    // HandleCreateChildResponse.
+    bool collision =
+        outstanding_.has_value() && outstanding_->purpose == Purpose::kRekeyIke;
     uint64_t new_spi = engine_.NewLocalSpi();
     absl::StatusOr<IkeSelection> selection = SelectIkeProposal(
         policy_.ike_proposals, sa->proposals, SpiBytes(new_spi));
@@ -1837,6 +1846,12 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
                               std::move(children_), now);
     children_.clear();
     rekeyed_away_ = true;
+    if (collision) {
+      peer_ike_rekeyed_ = true;
+      peer_ike_rekey_nonce_i_ = nonce->data;
+      peer_ike_rekey_nonce_r_ = our_nonce;
+      peer_ike_successor_spi_ = new_spi;
+    }
     return;
   }
 
@@ -2011,11 +2026,42 @@ void IkeSa::HandleCreateChildResponse(
         selection->suite, prf(), keys_.sk_d, *shared, request.nonce,
         nonce->data, request.new_ike_spi, peer_spi);
     if (!keys.ok()) return;
-    engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, request.new_ike_spi,
-                              peer_spi, selection->suite, std::move(*keys),
-                              std::move(children_), now);
-    children_.clear();
-    rekeyed_away_ = true;
+    if (!peer_ike_rekeyed_) {
+      engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, request.new_ike_spi,
+                                peer_spi, selection->suite, std::move(*keys),
+                                std::move(children_), now);
+      children_.clear();
+      rekeyed_away_ = true;
+      StartDelete(now);
+      return;
+    }
+    // Both ends rekeyed this IKE SA at once (RFC 7296 2.8.1): the new SA
+    // made by the exchange holding the lowest of the four nonces is
+    // redundant and its initiator deletes it; the initiator of the other
+    // deletes this old SA. The child SAs live on in the survivor.
+    std::vector<const std::vector<uint8_t>*> nonces = {
+        &request.nonce, &nonce->data, &peer_ike_rekey_nonce_i_,
+        &peer_ike_rekey_nonce_r_};
+    const std::vector<uint8_t>* lowest = *std::min_element(
+        nonces.begin(), nonces.end(),
+        [](const std::vector<uint8_t>* a, const std::vector<uint8_t>* b) {
+          return NonceLess(*a, *b);
+        });
+    bool ours_redundant = lowest == &request.nonce || lowest == &nonce->data;
+    IkeSa* theirs = engine_.FindByLocalSpi(peer_ike_successor_spi_);
+    std::vector<ChildSa> children;
+    if (!ours_redundant && theirs != nullptr) {
+      children = std::move(theirs->children_);
+      theirs->children_.clear();
+    }
+    uint64_t our_spi = request.new_ike_spi;
+    engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, our_spi, peer_spi,
+                              selection->suite, std::move(*keys),
+                              std::move(children), now);
+    if (ours_redundant) {
+      if (IkeSa* mine = engine_.FindByLocalSpi(our_spi)) mine->StartDelete(now);
+      return;  // the peer deletes this old SA
+    }
     StartDelete(now);
     return;
   }
@@ -2286,6 +2332,16 @@ absl::Status IkeSa::MixPpk(const keymgmt::Ppk& ppk) {
   keys_ = std::move(*mixed);
   ppk_id_ = ppk.id;
   ppk_used_ = true;
+  if (engine_.insecure_key_log_) {
+    // The pre-mix line came from DeriveKeys; interop tests compare these too.
+    engine_.insecure_key_log_(absl::StrFormat(
+        "IKE-PPK spi_i=%016x spi_r=%016x SK_d=%s SK_pi=%s SK_pr=%s",
+        initiator_ ? local_spi_ : remote_spi_,
+        initiator_ ? remote_spi_ : local_spi_,
+        crypto::HexEncode(keys_.sk_d.span()),
+        crypto::HexEncode(keys_.sk_pi.span()),
+        crypto::HexEncode(keys_.sk_pr.span())));
+  }
   return absl::OkStatus();
 }
 
