@@ -35,7 +35,8 @@ struct Router {
   std::string Reasons() const {
     std::string out;
     for (const Event& e : events) {
-      absl::StrAppend(&out, EventTypeName(e.type), ": ", e.reason, "\n");
+      absl::StrAppend(&out, EventTypeName(e.type), " [IKE SA ", e.ike_sa_id,
+                      "]: ", e.reason, "\n");
     }
     return out;
   }

@@ -257,6 +257,46 @@ TEST(IkeEngineTest, SimultaneousChildRekeyConvergesToOnePair) {
   }
 }
 
+TEST(IkeEngineTest, SimultaneousIkeRekeyConvergesToOneIkeSa) {
+  testing::NetworkConditions jittery;
+  jittery.reorder = 0.3;
+  for (uint64_t seed = 300; seed < 340; ++seed) {
+    Simulation sim(seed, jittery);
+    AddSeedPolicies(sim);
+    ASSERT_TRUE(sim.a().engine.Initiate("ikev2_prof_mgmt_P1", sim.now()).ok());
+    sim.RunFor(absl::Seconds(5));
+    std::vector<IkeSaStatus> a = sim.a().engine.Status(sim.now());
+    std::vector<IkeSaStatus> b = sim.b().engine.Status(sim.now());
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    ASSERT_TRUE(sim.a().engine.RekeyIkeSa(a[0].id, sim.now()).ok());
+    ASSERT_TRUE(sim.b().engine.RekeyIkeSa(b[0].id, sim.now()).ok());
+    // Past the 30 s after which a redundant IKE SA the peer never deleted
+    // is freed.
+    sim.RunFor(absl::Seconds(40));
+    ASSERT_EQ(sim.a().engine.ike_sa_count(), 1u)
+        << "seed " << seed << "\n"
+        << sim.a().Reasons() << sim.b().Reasons();
+    ASSERT_EQ(sim.b().engine.ike_sa_count(), 1u) << "seed " << seed;
+    EXPECT_EQ(sim.a().sad.inbound_size(), 1u) << "seed " << seed;
+    ExpectMirroredChildSas(sim.a(), sim.b());
+    // The surviving IKE SA works: its SPIs agree and it can rekey the child.
+    a = sim.a().engine.Status(sim.now());
+    b = sim.b().engine.Status(sim.now());
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(a[0].local_spi, b[0].remote_spi);
+    EXPECT_EQ(a[0].remote_spi, b[0].local_spi);
+    ASSERT_EQ(a[0].child_sas.size(), 1u) << "seed " << seed;
+    ASSERT_TRUE(sim.a().engine.RekeyChildSa(a[0].id, sim.now()).ok());
+    sim.RunFor(absl::Seconds(10));
+    ExpectMirroredChildSas(sim.a(), sim.b());
+    EXPECT_EQ(sim.a().Count(EventType::kDeadPeer) +
+                  sim.b().Count(EventType::kDeadPeer),
+              0);
+  }
+}
+
 TEST(IkeEngineTest, DeleteFromEitherSideRemovesEverything) {
   for (bool from_initiator : {true, false}) {
     Simulation sim(9, testing::NetworkConditions{});

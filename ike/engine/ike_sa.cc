@@ -207,6 +207,12 @@ void IkeSa::Retransmit(absl::Time now) {
     state_ = State::kDead;
     return;
   }
+  if (request.transmissions >= policy_.retransmit.max_transmissions &&
+      request.purpose == Purpose::kDeleteIke) {
+    // An unconfirmed Delete still deletes (RFC 7296 1.4.1).
+    Die(EventType::kIkeSaDeleted, "deleted (the peer did not confirm)");
+    return;
+  }
   if (request.transmissions >= policy_.retransmit.max_transmissions) {
     std::string what = wire::ToString(request.exchange);
     if (request.purpose == Purpose::kLiveness ||
@@ -288,6 +294,7 @@ absl::Time IkeSa::NextTimeout() const {
     next = std::min(next, when);
   }
   if (ppk_request_.has_value()) next = std::min(next, ppk_deadline_);
+  next = std::min(next, redundant_deadline_);
   if (state_ == State::kEstablished) {
     next = std::min({next, rekey_at_, expire_at_, next_dpd_at_});
     for (const ChildSa& child : children_) {
@@ -304,6 +311,14 @@ void IkeSa::HandleTimeout(absl::Time now) {
     if (finished()) return;
   }
   RemoveLingering(now, /*all=*/false);
+  if (redundant_deadline_ <= now) {
+    redundant_deadline_ = absl::InfiniteFuture();
+    if (children_.empty() && state_ == State::kEstablished) {
+      Die(EventType::kIkeSaDeleted,
+          "redundant IKE SA from a rekey collision, never deleted by the peer");
+      return;
+    }
+  }
   if (ppk_request_.has_value() && ppk_deadline_ <= now) {
     OnPpkResult(absl::DeadlineExceededError(
                     absl::StrCat("key source did not answer within ",
@@ -1841,10 +1856,14 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     reply.push_back(wire::Payload::Of(std::move(our_ke_payload)));
     SendResponse(message_id, wire::ExchangeType::kCreateChildSa,
                  std::move(reply));
+    // In a collision the child SAs stay here until the lowest nonce has
+    // picked the surviving IKE SA; otherwise they move now.
+    std::vector<ChildSa> moving;
+    if (!collision) moving = std::move(children_);
     engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/false, new_spi, peer_spi,
                               selection->suite, std::move(*keys),
-                              std::move(children_), now);
-    children_.clear();
+                              std::move(moving), now);
+    if (!collision) children_.clear();
     rekeyed_away_ = true;
     if (collision) {
       peer_ike_rekeyed_ = true;
@@ -2048,20 +2067,23 @@ void IkeSa::HandleCreateChildResponse(
           return NonceLess(*a, *b);
         });
     bool ours_redundant = lowest == &request.nonce || lowest == &nonce->data;
-    IkeSa* theirs = engine_.FindByLocalSpi(peer_ike_successor_spi_);
-    std::vector<ChildSa> children;
-    if (!ours_redundant && theirs != nullptr) {
-      children = std::move(theirs->children_);
-      theirs->children_.clear();
-    }
     uint64_t our_spi = request.new_ike_spi;
-    engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, our_spi, peer_spi,
-                              selection->suite, std::move(*keys),
-                              std::move(children), now);
     if (ours_redundant) {
+      HandChildrenToPeerSuccessor();
+      engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, our_spi, peer_spi,
+                                selection->suite, std::move(*keys), {}, now);
       if (IkeSa* mine = engine_.FindByLocalSpi(our_spi)) mine->StartDelete(now);
       return;  // the peer deletes this old SA
     }
+    if (IkeSa* theirs = engine_.FindByLocalSpi(peer_ike_successor_spi_)) {
+      theirs->redundant_deadline_ = now + absl::Seconds(30);
+    }
+    std::vector<ChildSa> children = std::move(children_);
+    children_.clear();
+    engine_.AdoptRekeyedIkeSa(*this, /*initiator=*/true, our_spi, peer_spi,
+                              selection->suite, std::move(*keys),
+                              std::move(children), now);
+    peer_ike_rekeyed_ = false;
     StartDelete(now);
     return;
   }
@@ -2280,6 +2302,7 @@ void IkeSa::HandleInformationalRequest(
   SendResponse(message_id, wire::ExchangeType::kInformational,
                std::move(reply));
   if (delete_ike) {
+    if (peer_ike_rekeyed_) HandChildrenToPeerSuccessor();
     if (rekeyed_away_) {
       state_ = State::kDead;  // the successor carries on
     } else {
@@ -2319,6 +2342,17 @@ void IkeSa::HandleInformationalResponse(
     default:
       return;
   }
+}
+
+void IkeSa::HandChildrenToPeerSuccessor() {
+  peer_ike_rekeyed_ = false;
+  IkeSa* theirs = engine_.FindByLocalSpi(peer_ike_successor_spi_);
+  if (theirs == nullptr || children_.empty()) return;
+  for (ChildSa& child : children_) {
+    child.rekey_in_progress = false;
+    theirs->children_.push_back(std::move(child));
+  }
+  children_.clear();
 }
 
 // ---------------------------------------------------------------------------

@@ -236,6 +236,19 @@ class IkeSa {
   void StartDeleteChildren(std::vector<uint32_t> inbound_spis, absl::Time now);
   void RemoveChild(uint32_t inbound_spi, bool linger);
   absl::Time ike_rekey_retry_at_ = absl::InfiniteFuture();
+  // RFC 7296 2.8.1 for the IKE SA: the peer's rekey of this SA that we
+  // answered while our own was pending, resolved when ours completes.
+  bool peer_ike_rekeyed_ = false;
+  std::vector<uint8_t> peer_ike_rekey_nonce_i_;
+  std::vector<uint8_t> peer_ike_rekey_nonce_r_;
+  uint64_t peer_ike_successor_spi_ = 0;
+  // Collision resolved against us or abandoned: the peer's successor takes
+  // the child SAs this SA kept meanwhile.
+  void HandChildrenToPeerSuccessor();
+  // A successor that lost a rekey collision and that the peer should have
+  // deleted; freed here if the peer never does (it may never have learned
+  // of it when its own exchange was cut short by our Delete).
+  absl::Time redundant_deadline_ = absl::InfiniteFuture();
   bool rekeyed_away_ = false;  // successor took the children
 
   void Fail(const std::string& reason, absl::Time now);
