@@ -31,6 +31,15 @@
 // session detail` and `show ipsec sa` (and `show ipsec sa interface NAME`
 // per tunnel) on stdout; so does exit. SIGTERM / SIGINT exit cleanly.
 //
+// Dynamic PPK (`ppk dynamic SKS-PROFILE` with `sks profile NAME type remote`
+// and `kme server ipv4 A port P`): each sks profile gets a SKIP client
+// (keymgmt::SkipPpkSource) whose requests go to A:P as PLAIN HTTP over TCP.
+// *** Plain HTTP is for examples/key_server in tests and demos ONLY. SKIP
+// requires TLS-PSK between the router and its key provider; a real
+// deployment supplies that transport (keymgmt::HttpTransport) itself. ***
+// Requests run on short-lived worker threads; their responses are queued and
+// handed to the source and the engine by the single-threaded event loop.
+//
 // Test-only flags (testing/interop/): --stdin_commands reads commands
 // ("rekey-child", "rekey-ike", "delete", "show", "initiate") from stdin;
 // --insecure_log_keys prints every derived key in hex (see below).
@@ -46,15 +55,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -76,6 +89,9 @@
 #include "ipsec/esp.h"
 #include "ipsec/sa_database.h"
 #include "ipsec/show_ipsec_sa.h"
+#include "keymgmt/ppk/http.h"
+#include "keymgmt/ppk/http_ppk_source.h"
+#include "keymgmt/ppk/skip_client.h"
 
 ABSL_FLAG(std::string, config, "",
           "running configuration file (seed syntax, ike/config)");
@@ -227,6 +243,130 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// PLAIN HTTP (no TLS) to a key provider: for examples/key_server only; see the
+// file comment. Send() starts one worker thread per request that connects,
+// writes the request and reads one response, each step bounded by
+// kStepTimeoutMs; the worker only touches this object's queue. Deliver(), on
+// the event loop's thread, passes finished responses to the source, so the
+// source and the engine never see another thread.
+class PlainHttpKeyTransport : public cygnet::keymgmt::HttpTransport {
+ public:
+  PlainHttpKeyTransport(std::string address, uint16_t port)
+      : address_(std::move(address)), port_(port) {}
+  ~PlainHttpKeyTransport() override {
+    for (std::thread& worker : workers_) worker.join();
+  }
+  void set_source(cygnet::keymgmt::HttpPpkSource* source) { source_ = source; }
+
+  void Send(cygnet::keymgmt::PpkSource::RequestId id,
+            const cygnet::keymgmt::HttpRequest& request) override {
+    workers_.emplace_back(
+        [this, id, bytes = request.Serialize()] { Fetch(id, bytes); });
+  }
+
+  // Hands finished responses to the source; true when there were any.
+  bool Deliver(absl::Time now) {
+    std::vector<Done> done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done.swap(done_);
+    }
+    for (const Done& d : done) {
+      if (d.error.ok()) {
+        source_->OnHttpResponse(d.id, cygnet::keymgmt::AsBytes(d.bytes), now);
+      } else {
+        source_->OnTransportError(d.id, d.error, now);
+      }
+    }
+    return !done.empty();
+  }
+
+ private:
+  static constexpr int kStepTimeoutMs = 5000;
+  struct Done {
+    cygnet::keymgmt::PpkSource::RequestId id;
+    std::string bytes;
+    absl::Status error;
+  };
+
+  void Fetch(cygnet::keymgmt::PpkSource::RequestId id, const std::string& out) {
+    Done done{id, "", absl::OkStatus()};
+    done.error = Exchange(out, done.bytes);
+    std::lock_guard<std::mutex> lock(mu_);
+    done_.push_back(std::move(done));
+  }
+
+  absl::Status Exchange(const std::string& out, std::string& in) {
+    std::string where = absl::StrCat(address_, ":", port_);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port_);
+    if (inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kme server address '", address_, "' is not IPv4"));
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return absl::UnavailableError(std::strerror(errno));
+    absl::Status status = absl::OkStatus();
+    if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 &&
+        errno != EINPROGRESS) {
+      status = absl::UnavailableError(
+          absl::StrCat("connect ", where, ": ", std::strerror(errno)));
+    }
+    size_t written = 0;
+    while (status.ok() && written < out.size()) {
+      pollfd p{fd, POLLOUT, 0};
+      if (poll(&p, 1, kStepTimeoutMs) <= 0) {
+        status = absl::UnavailableError(
+            absl::StrCat("connect/write ", where, ": no progress"));
+        break;
+      }
+      ssize_t n = write(fd, out.data() + written, out.size() - written);
+      if (n < 0 && errno != EAGAIN) {
+        status = absl::UnavailableError(
+            absl::StrCat("write ", where, ": ", std::strerror(errno)));
+      } else if (n > 0) {
+        written += static_cast<size_t>(n);
+      }
+    }
+    while (status.ok()) {
+      absl::StatusOr<size_t> need =
+          cygnet::keymgmt::HttpMessageLength(cygnet::keymgmt::AsBytes(in));
+      if (!need.ok() || *need != 0) break;  // complete, or the parser says
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, kStepTimeoutMs) <= 0) {
+        status =
+            absl::UnavailableError(absl::StrCat("read ", where, ": no answer"));
+        break;
+      }
+      char buffer[4096];
+      ssize_t n = read(fd, buffer, sizeof(buffer));
+      if (n == 0) break;  // closed: the parser judges what arrived
+      if (n < 0 && errno != EAGAIN) {
+        status = absl::UnavailableError(
+            absl::StrCat("read ", where, ": ", std::strerror(errno)));
+      } else if (n > 0) {
+        in.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    close(fd);
+    return status;
+  }
+
+  const std::string address_;
+  const uint16_t port_;
+  cygnet::keymgmt::HttpPpkSource* source_ = nullptr;
+  std::vector<std::thread> workers_;  // event loop thread only
+  std::mutex mu_;
+  std::vector<Done> done_;  // guarded by mu_
+};
+
+// One per sks profile; the transport outlives the source that refers to it.
+struct DynamicKeySource {
+  std::unique_ptr<PlainHttpKeyTransport> transport;
+  std::unique_ptr<cygnet::keymgmt::SkipPpkSource> source;
+};
+
 struct Tunnel {
   std::string interface_name;
   std::string policy_name;
@@ -255,6 +395,8 @@ class Peer {
 
   cygnet::crypto::SystemRandom random_;
   cygnet::ipsec::SaDatabase sad_;
+  // Declared before engine_, whose policies point at these sources.
+  std::map<std::string, DynamicKeySource> key_sources_;
   std::unique_ptr<IkeEngine> engine_;
   std::vector<Tunnel> tunnels_;
   IpAddress local_address_;
@@ -305,6 +447,33 @@ bool Peer::Setup() {
     Log(error);
     return false;
   }
+  overrides.dynamic_ppk_source =
+      [this](const cygnet::ike::config::SksProfile& sks)
+      -> cygnet::keymgmt::PpkSource* {
+    if (!sks.kme_address.has_value() || !sks.kme_address->is_v4() ||
+        sks.kme_port == 0) {
+      Log(absl::StrCat("sks profile ", sks.name,
+                       ": needs `kme server ipv4 ADDRESS port PORT`"));
+      return nullptr;
+    }
+    DynamicKeySource& entry = key_sources_[sks.name];
+    if (entry.source == nullptr) {
+      std::string address = sks.kme_address->ToString();
+      entry.transport =
+          std::make_unique<PlainHttpKeyTransport>(address, sks.kme_port);
+      cygnet::keymgmt::SkipConfig skip;
+      skip.host = absl::StrCat(address, ":", sks.kme_port);
+      entry.source = std::make_unique<cygnet::keymgmt::SkipPpkSource>(
+          *entry.transport, std::move(skip));
+      entry.transport->set_source(entry.source.get());
+      Log(absl::StrCat("WARNING: sks profile ", sks.name,
+                       ": SKIP over PLAIN "
+                       "HTTP to ",
+                       address, ":", sks.kme_port,
+                       " (no TLS-PSK; for test key servers only)"));
+    }
+    return entry.source.get();
+  };
   engine_ = std::make_unique<IkeEngine>(random_, sad_);
   if (absl::GetFlag(FLAGS_insecure_log_keys)) {
     Log("WARNING: --insecure_log_keys: every key is printed; test use only");
@@ -780,8 +949,16 @@ int Peer::Run() {
         if (!ReadCommands(now)) stdin_open = false;  // end of input
       }
     }
+    bool keys_arrived = false;
+    for (auto& [name, entry] : key_sources_) {
+      if (entry.transport->Deliver(now)) keys_arrived = true;
+    }
     Flush();
-    if (engine_->NextTimeout() <= now) engine_->HandleTimeout(now);
+    // HandleTimeout also collects PPK source results (IkeEngine polls its
+    // sources at the end of every input).
+    if (keys_arrived || engine_->NextTimeout() <= now) {
+      engine_->HandleTimeout(now);
+    }
   }
   Flush();
   PrintShow();
