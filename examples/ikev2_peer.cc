@@ -290,6 +290,10 @@ class PlainHttpKeyTransport : public cygnet::keymgmt::HttpTransport {
   };
 
   void Fetch(cygnet::keymgmt::PpkSource::RequestId id, const std::string& out) {
+    // SIGUSR1/SIGTERM belong to the event loop (and would cut polls short).
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
     Done done{id, "", absl::OkStatus()};
     done.error = Exchange(out, done.bytes);
     std::lock_guard<std::mutex> lock(mu_);
@@ -313,12 +317,26 @@ class PlainHttpKeyTransport : public cygnet::keymgmt::HttpTransport {
       status = absl::UnavailableError(
           absl::StrCat("connect ", where, ": ", std::strerror(errno)));
     }
+    if (status.ok()) {
+      // The non-blocking connect completes (or fails) when writable.
+      pollfd p{fd, POLLOUT, 0};
+      int error = 0;
+      socklen_t length = sizeof(error);
+      if (poll(&p, 1, kStepTimeoutMs) <= 0) {
+        status = absl::UnavailableError(
+            absl::StrCat("connect ", where, ": timed out"));
+      } else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 ||
+                 error != 0) {
+        status = absl::UnavailableError(
+            absl::StrCat("connect ", where, ": ", std::strerror(error)));
+      }
+    }
     size_t written = 0;
     while (status.ok() && written < out.size()) {
       pollfd p{fd, POLLOUT, 0};
       if (poll(&p, 1, kStepTimeoutMs) <= 0) {
-        status = absl::UnavailableError(
-            absl::StrCat("connect/write ", where, ": no progress"));
+        status =
+            absl::UnavailableError(absl::StrCat("write ", where, ": stalled"));
         break;
       }
       ssize_t n = write(fd, out.data() + written, out.size() - written);

@@ -102,6 +102,12 @@ CASES = {
     # Not strongSwan: dynamic PPK (SKIP) between two ikev2_peers, each asking
     # its own side of one examples/key_server (needs --key-server=PATH).
     "ppk_dynamic_cygnet_pair": ("cbc", "addr", "cygnet", "ppk-dynamic"),
+    # The same with no key_server listening: `required` fails with the
+    # reason; without `required` both fall back to authentication without PPK.
+    "ppk_dynamic_key_server_down_required": ("cbc", "addr", "cygnet",
+                                             "ppk-dynamic-down-required"),
+    "ppk_dynamic_key_server_down_optional": ("cbc", "addr", "cygnet",
+                                             "ppk-dynamic-down-optional"),
 }
 
 KEY_SERVER = None  # examples/key_server, from --key-server=PATH
@@ -330,12 +336,12 @@ secrets {
                                       " required" if required else ""))
             profile_ids += "keyring ppk keys_interop\n"
         sks = ""
-        if self.action == "ppk-dynamic":
+        if (self.action or "").startswith("ppk-dynamic"):
             # SKIP's remoteSystemID is the keyring peer's name: the other
             # side's key provider (key_server's side B is "KP_B").
             keyring_peer = keyring_peer.replace(
-                "peer charon\n", "peer KP_B\n  ppk dynamic sks_interop "
-                "required\n")
+                "peer charon\n", "peer KP_B\n  ppk dynamic sks_interop%s\n"
+                % ("" if self.action.endswith("optional") else " required"))
             profile_ids += "keyring ppk keys_interop\n"
             sks = ("sks profile sks_interop type remote\n"
                    "kme server ipv4 %s port %d\nexit\n!\n"
@@ -417,7 +423,8 @@ exit
         args = [self.peer_binary, "--config=" + self.cygnet_conf,
                 "--local=" + CYGNET_ADDR, "--remote=" + CHARON_ADDR,
                 "--tun=cygtun", "--insecure_log_keys", "--stdin_commands",
-                "--timeout=%d" % (5 if self.action in ("wrong-psk", "ppk-mismatch")
+                "--timeout=%d" % (5 if self.action in ("wrong-psk", "ppk-mismatch",
+                                                 "ppk-dynamic-down-required")
                                   else 40)]
         if self.action == "exit":
             args.append("--exit-after-established")
@@ -798,7 +805,7 @@ exit
         swapped = (text.replace(CYGNET_ADDR, "@A@")
                    .replace(CHARON_ADDR, CYGNET_ADDR).replace("@A@", CHARON_ADDR)
                    .replace(CYGNET_INNER, CHARON_INNER))
-        dynamic = self.action == "ppk-dynamic"
+        dynamic = (self.action or "").startswith("ppk-dynamic")
         if dynamic:
             # Side B of the same key_server (which runs in side A's
             # namespace, reached over the veth), and A's system ID.
@@ -806,7 +813,8 @@ exit
                 "kme server ipv4 %s port %d" % (CHARON_ADDR, KME_PORT_A),
                 "kme server ipv4 %s port %d" % (CYGNET_ADDR, KME_PORT_B)
             ).replace("peer KP_B\n", "peer KP_A\n")
-            self.start_key_server()
+            if self.action == "ppk-dynamic":
+                self.start_key_server()
         conf_b = os.path.join(self.dir, "cygnet_b.cfg")
         with open(conf_b, "w") as f:
             f.write(swapped)
@@ -824,6 +832,25 @@ exit
         def text_b():
             with open(log_b_path) as f:
                 return f.read()
+        if self.action == "ppk-dynamic-down-required":
+            try:
+                rc = self.peer.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                raise Failure("--timeout=5 did not end ikev2_peer")
+            self.peer = None
+            m = re.search(r"IKE_SA_FAILED.*", self.peer_text())
+            if rc == 0 or m is None or not re.search(
+                    r"PPK: key source unreachable: connect %s:%d: Connection "
+                    r"refused \(required\)" % (CYGNET_ADDR, KME_PORT_A),
+                    m.group(0)):
+                raise Failure("expected IKE_SA_FAILED naming the unreachable "
+                              "key source, exit %d:\n%s" % (rc,
+                                                            self.peer_text()))
+            if "CHILD_SA_INSTALLED" in text_b():
+                raise Failure("B installed a child SA")
+            log("key server down, PPK required: ikev2_peer exit %d, '%s'"
+                % (rc, m.group(0)))
+            return
         self.wait_for("both CHILD_SA_INSTALLED", lambda: (
             "CHILD_SA_INSTALLED" in self.peer_text() and
             "CHILD_SA_INSTALLED" in text_b()), 15)
@@ -835,7 +862,23 @@ exit
         ike_b = re.findall(r"INSECURE-KEY (IKE .*)", text_b())
         if not ike_a or ike_a != ike_b:
             raise Failure("IKE keys differ: %s vs %s" % (ike_a, ike_b))
-        if dynamic:
+        if self.action == "ppk-dynamic-down-optional":
+            if "falling back to authentication without PPK" not in \
+                    self.peer_text() or "INSECURE-KEY IKE-PPK" in \
+                    self.peer_text() + text_b():
+                raise Failure("expected A to fall back without PPK")
+            self.peer.send_signal(signal.SIGUSR1)
+            self.wait_for("show output", lambda: "ESP packets sent" in open(
+                self.peer_out_path).read(), 5)
+            out = open(self.peer_out_path).read()
+            if "Quantum resistance" in out or not re.search(
+                    r"Quantum resistant\s*: No", out):
+                raise Failure("show output claims PPK:\n%s" % out)
+            log("key server down, PPK optional: '%s'; established without "
+                "PPK (Quantum resistant : No), keys equal, pings pass" %
+                re.search(r"PPK: key source unreachable.*",
+                          self.peer_text()).group(0))
+        elif dynamic:
             mixed_a = re.findall(r"INSECURE-KEY (IKE-PPK .*)", self.peer_text())
             mixed_b = re.findall(r"INSECURE-KEY (IKE-PPK .*)", text_b())
             if len(mixed_a) != 1 or mixed_a != mixed_b:
@@ -857,7 +900,7 @@ exit
                       open(self.peer_out_path).read())
         if int(m.group(1)) < 6 or int(m.group(2)) < 6 or m.group(3) != "0":
             raise Failure("ESP counters: %s" % m.group(0))
-        if dynamic:
+        if self.action == "ppk-dynamic":
             self.peer_b.send_signal(signal.SIGUSR1)
             out_b = os.path.join(self.dir, "ikev2_peer_b.out")
             self.wait_for("B's show output", lambda: "ESP packets sent" in
@@ -891,7 +934,8 @@ exit
             self.key_server_log_path).read(), 5)
 
     def run(self):
-        if self.action in ("cygnet-pair", "ppk-dynamic"):
+        if self.action == "cygnet-pair" or (self.action or "").startswith(
+                "ppk-dynamic"):
             self.setup_network()
             self.write_cygnet_config()
             self.run_cygnet_pair()
