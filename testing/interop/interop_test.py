@@ -97,6 +97,12 @@ CASES = {
     "ppk_cygnet_optional_charon_required": ("cbc", "addr", "cygnet", "ppk"),
     "ppk_mismatched_id_cygnet_optional": ("cbc", "addr", "cygnet",
                                           "ppk-mismatch"),
+    # Rekeys of a PPK-protected IKE SA: the new keys come from the mixed SK_d
+    # (checked against charon's after the rekey).
+    "ppk_ike_rekey_by_cygnet": ("cbc", "addr", "cygnet",
+                                "ppk:rekey-ike:cygnet"),
+    "ppk_child_rekey_by_charon": ("gcm19", "addr", "charon",
+                                  "ppk:rekey-child:charon"),
     "ppk_mismatched_id_cygnet_optional_charon_required": (
         "cbc", "addr", "cygnet", "ppk-mismatch"),
     # Not strongSwan: dynamic PPK (SKIP) between two ikev2_peers, each asking
@@ -123,6 +129,8 @@ PPK_CASES = {
     "ppk_both_required_cygnet_initiates": (True, PPK_ID, True),
     "ppk_both_required_charon_initiates": (True, PPK_ID, True),
     "ppk_cygnet_optional_charon_required": (False, PPK_ID, True),
+    "ppk_ike_rekey_by_cygnet": (True, PPK_ID, True),
+    "ppk_child_rekey_by_charon": (False, PPK_ID, False),
     "ppk_mismatched_id_cygnet_optional": (False, "ppk-other-2", False),
     "ppk_mismatched_id_cygnet_optional_charon_required": (
         False, "ppk-other-2", True),
@@ -956,11 +964,14 @@ exit
             # the first liveness check by up to one interval.)
             self.check_traffic()
             self.compare_keys()
-        if self.action in (None, "ppk"):
+        if self.action in (None, "ppk") or self.action.startswith("ppk:"):
             self.check_show()
         if self.action == "ppk":
             self.check_ppk()
             return
+        if self.action.startswith("ppk:"):
+            self.check_ppk()
+            self.action = self.action[len("ppk:"):]
         self.run_action()
         if self.action is not None and self.action.startswith(("rekey",)):
             self.compare_keys()
