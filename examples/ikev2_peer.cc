@@ -55,7 +55,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -271,12 +270,14 @@ class PlainHttpKeyTransport : public cygnet::keymgmt::HttpTransport {
       std::lock_guard<std::mutex> lock(mu_);
       done.swap(done_);
     }
-    for (const Done& d : done) {
+    for (Done& d : done) {
       if (d.error.ok()) {
         source_->OnHttpResponse(d.id, cygnet::keymgmt::AsBytes(d.bytes), now);
       } else {
         source_->OnTransportError(d.id, d.error, now);
       }
+      // The response carries the key in hex; do not leave it in the heap.
+      std::fill(d.bytes.begin(), d.bytes.end(), '\0');
     }
     return !done.empty();
   }

@@ -969,7 +969,7 @@ exit
         if self.action == "ppk":
             self.check_ppk()
             return
-        if self.action.startswith("ppk:"):
+        if (self.action or "").startswith("ppk:"):
             self.check_ppk()
             self.action = self.action[len("ppk:"):]
         self.run_action()
