@@ -927,8 +927,9 @@ int Peer::Run() {
     absl::Time wake =
         std::min({engine_->NextTimeout(), next_show,
                   child_installed_ ? absl::InfiniteFuture() : deadline});
+    // Clamp first: wake may be InfiniteFuture (INT64_MAX milliseconds).
     int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(absl::ToInt64Milliseconds(wake - now) + 1, 0, 200));
+        std::clamp<int64_t>(absl::ToInt64Milliseconds(wake - now), -1, 199) + 1);
     pollfd fds[5];
     int count = 0;
     fds[count++] = {ike_fd_, POLLIN, 0};
