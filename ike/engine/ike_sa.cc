@@ -411,19 +411,27 @@ void IkeSa::Die(EventType type, const std::string& reason) {
   Report(type, reason);
 }
 
+absl::Time IkeSa::RekeyTime(absl::Time now, absl::Duration lifetime) {
+  absl::Duration jitter =
+      policy_.rekey_jitter *
+      (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
+  absl::Time rekey = now + lifetime - policy_.rekey_margin - jitter;
+  return rekey > now ? rekey : now + lifetime / 2;
+}
+
+void IkeSa::ScheduleIkeSaTimers(absl::Time now) {
+  expire_at_ = now + policy_.ike_lifetime;
+  rekey_at_ = RekeyTime(now, policy_.ike_lifetime);
+  if (policy_.dpd.interval > absl::ZeroDuration()) {
+    next_dpd_at_ = now + policy_.dpd.interval;
+  }
+}
+
 void IkeSa::Established(absl::Time now) {
   state_ = State::kEstablished;
   established_at_ = now;
   half_open_deadline_ = absl::InfiniteFuture();
-  absl::Duration jitter =
-      policy_.rekey_jitter *
-      (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
-  expire_at_ = now + policy_.ike_lifetime;
-  rekey_at_ = now + policy_.ike_lifetime - policy_.rekey_margin - jitter;
-  if (rekey_at_ <= now) rekey_at_ = now + policy_.ike_lifetime / 2;
-  if (policy_.dpd.interval > absl::ZeroDuration()) {
-    next_dpd_at_ = now + policy_.dpd.interval;
-  }
+  ScheduleIkeSaTimers(now);
   Report(EventType::kIkeSaEstablished,
          absl::StrCat(initiator_ ? "initiator" : "responder", " ",
                       local_.ToString(), " <-> ", remote_.ToString(), " ",
@@ -533,6 +541,17 @@ std::vector<wire::Payload> IkeSa::NatDetectionPayloads() const {
   return out;
 }
 
+void IkeSa::AppendInitNotifies(std::vector<wire::Payload>& payloads,
+                               bool use_ppk) const {
+  for (wire::Payload& p : NatDetectionPayloads()) {
+    payloads.push_back(std::move(p));
+  }
+  payloads.push_back(NotifyPayload(
+      wire::NotifyType::kSignatureHashAlgorithms,
+      BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
+  if (use_ppk) payloads.push_back(NotifyPayload(wire::NotifyType::kUsePpk));
+}
+
 void IkeSa::CheckNatDetection(const std::vector<wire::Payload>& payloads) {
   peer_offered_ppk_ =
       wire::FindNotify(payloads, wire::NotifyType::kUsePpk) != nullptr;
@@ -584,15 +603,7 @@ void IkeSa::SendInitRequest(absl::Time now) {
   ke.data = key_exchange_->public_value();
   message.payloads.push_back(wire::Payload::Of(std::move(ke)));
   message.payloads.push_back(wire::Payload::Of(wire::Nonce{nonce_i_}));
-  for (wire::Payload& p : NatDetectionPayloads()) {
-    message.payloads.push_back(std::move(p));
-  }
-  message.payloads.push_back(NotifyPayload(
-      wire::NotifyType::kSignatureHashAlgorithms,
-      BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
-  if (ppk_configured()) {
-    message.payloads.push_back(NotifyPayload(wire::NotifyType::kUsePpk));
-  }
+  AppendInitNotifies(message.payloads, /*use_ppk=*/ppk_configured());
   absl::StatusOr<std::vector<uint8_t>> bytes = wire::Encode(message);
   if (!bytes.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT: ", bytes.status().message()), now);
@@ -619,6 +630,10 @@ absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes& shared_secret) {
   if (engine_.insecure_key_log_) {
     engine_.insecure_key_log_(IkeKeyLogLine(spi_i, spi_r, keys_));
   }
+  return InstallSkCiphers();
+}
+
+absl::Status IkeSa::InstallSkCiphers() {
   wire::EncryptionId encryption = EncryptionTransformId(suite_.encryption);
   uint16_t key_bits =
       static_cast<uint16_t>(EncryptionKeySizeBits(suite_.encryption));
@@ -629,13 +644,8 @@ absl::Status IkeSa::DeriveKeys(const crypto::SecretBytes& shared_secret) {
   absl::StatusOr<wire::SkCipher> from_responder = wire::SkCipher::Create(
       encryption, key_bits, integrity, keys_.sk_er, keys_.sk_ar);
   if (!from_responder.ok()) return from_responder.status();
-  if (initiator_) {
-    outbound_cipher_ = std::move(*from_initiator);
-    inbound_cipher_ = std::move(*from_responder);
-  } else {
-    outbound_cipher_ = std::move(*from_responder);
-    inbound_cipher_ = std::move(*from_initiator);
-  }
+  outbound_cipher_ = std::move(initiator_ ? *from_initiator : *from_responder);
+  inbound_cipher_ = std::move(initiator_ ? *from_responder : *from_initiator);
   return absl::OkStatus();
 }
 
@@ -906,15 +916,8 @@ void IkeSa::HandleInitRequest(const wire::Message& message,
   our_ke.data = key_exchange_->public_value();
   reply.payloads.push_back(wire::Payload::Of(std::move(our_ke)));
   reply.payloads.push_back(wire::Payload::Of(wire::Nonce{nonce_r_}));
-  for (wire::Payload& p : NatDetectionPayloads()) {
-    reply.payloads.push_back(std::move(p));
-  }
-  reply.payloads.push_back(NotifyPayload(
-      wire::NotifyType::kSignatureHashAlgorithms,
-      BuildSignatureHashAlgorithmsData(SupportedSignatureHashAlgorithms())));
-  if (ppk_configured() && peer_offered_ppk_) {
-    reply.payloads.push_back(NotifyPayload(wire::NotifyType::kUsePpk));
-  }
+  AppendInitNotifies(reply.payloads,
+                     /*use_ppk=*/ppk_configured() && peer_offered_ppk_);
   absl::StatusOr<std::vector<uint8_t>> out = wire::Encode(reply);
   if (!out.ok()) {
     Fail(absl::StrCat("encode IKE_SA_INIT response: ", out.status().message()),
@@ -1664,11 +1667,7 @@ void IkeSa::RemoveLingering(absl::Time now, bool all) {
 void IkeSa::ScheduleChildRekey(ChildSa& child, absl::Time now) {
   child.established = now;
   child.expire_at = now + policy_.child_lifetime;
-  absl::Duration jitter =
-      policy_.rekey_jitter *
-      (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
-  child.rekey_at = now + policy_.child_lifetime - policy_.rekey_margin - jitter;
-  if (child.rekey_at <= now) child.rekey_at = now + policy_.child_lifetime / 2;
+  child.rekey_at = RekeyTime(now, policy_.child_lifetime);
 }
 
 ChildSa* IkeSa::FindChildByInbound(uint32_t spi) {
@@ -2463,35 +2462,17 @@ void IkeSa::AdoptRekeyed(const IkeSuite& suite, IkeSaKeys keys, uint64_t spi_i,
   if (engine_.insecure_key_log_) {
     engine_.insecure_key_log_(IkeKeyLogLine(spi_i, spi_r, keys_));
   }
-  wire::EncryptionId encryption = EncryptionTransformId(suite_.encryption);
-  uint16_t key_bits =
-      static_cast<uint16_t>(EncryptionKeySizeBits(suite_.encryption));
-  wire::IntegrityId integrity = IntegrityTransformId(suite_.integrity);
-  absl::StatusOr<wire::SkCipher> from_initiator = wire::SkCipher::Create(
-      encryption, key_bits, integrity, keys_.sk_ei, keys_.sk_ai);
-  absl::StatusOr<wire::SkCipher> from_responder = wire::SkCipher::Create(
-      encryption, key_bits, integrity, keys_.sk_er, keys_.sk_ar);
-  if (!from_initiator.ok() || !from_responder.ok()) {
+  if (!InstallSkCiphers().ok()) {
     Die(EventType::kIkeSaFailed, "rekeyed IKE SA keys unusable");
     return;
   }
-  outbound_cipher_ = std::move(initiator_ ? *from_initiator : *from_responder);
-  inbound_cipher_ = std::move(initiator_ ? *from_responder : *from_initiator);
   children_ = std::move(children);
   for (ChildSa& child : children_) child.rekey_in_progress = false;
   next_request_id_ = 0;
   expected_peer_id_ = 0;
   state_ = State::kEstablished;
   established_at_ = now;
-  absl::Duration jitter =
-      policy_.rekey_jitter *
-      (static_cast<double>(engine_.random_.UniformBelow(1000)) / 1000.0);
-  expire_at_ = now + policy_.ike_lifetime;
-  rekey_at_ = now + policy_.ike_lifetime - policy_.rekey_margin - jitter;
-  if (rekey_at_ <= now) rekey_at_ = now + policy_.ike_lifetime / 2;
-  if (policy_.dpd.interval > absl::ZeroDuration()) {
-    next_dpd_at_ = now + policy_.dpd.interval;
-  }
+  ScheduleIkeSaTimers(now);
 }
 
 }  // namespace cygnet::ike

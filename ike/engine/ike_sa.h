@@ -157,6 +157,16 @@ class IkeSa {
                           absl::Time now);
   absl::Status DeriveKeys(const crypto::SecretBytes& shared_secret);
   std::vector<wire::Payload> NatDetectionPayloads() const;
+  // The notifies both IKE_SA_INIT messages carry: NAT-D,
+  // SIGNATURE_HASH_ALGORITHMS and, when asked, USE_PPK.
+  void AppendInitNotifies(std::vector<wire::Payload>& payloads,
+                          bool use_ppk) const;
+  // keys_' SK_e*/SK_a* as the outbound and inbound SK payload ciphers.
+  absl::Status InstallSkCiphers();
+  // Expiry, rekey (lifetime minus margin minus jitter) and DPD times of an
+  // IKE SA that just became established.
+  void ScheduleIkeSaTimers(absl::Time now);
+  absl::Time RekeyTime(absl::Time now, absl::Duration lifetime);
   void CheckNatDetection(const std::vector<wire::Payload>& payloads);
   // CERT payloads (certificate authentication) and the AUTH payload proving
   // our identity, with SK_pi / SK_pr as given (RFC 8784 may mix them).
