@@ -1,6 +1,7 @@
 #include "ipsec/esp.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -33,17 +34,37 @@ inline void Store32(uint32_t v, uint8_t* p) {
   p[3] = static_cast<uint8_t>(v);
 }
 
-// RFC 1071 one's complement sum, not yet folded.
+// RFC 1071 one's complement sum of the 16-bit words, folded to at most
+// 16 bits so callers can add a few more words without overflow. Adds 32 bits
+// at a time (RFC 1071 section 2(B): 2^16 = 1 in one's complement arithmetic,
+// so the two halves of a 32-bit word land in the same sum); the result is 0
+// only when every input was 0, as with 16-bit steps.
 uint32_t SumWords(const uint8_t* data, size_t size, uint32_t sum) {
+  uint64_t wide = sum;
   size_t i = 0;
-  for (; i + 1 < size; i += 2) sum += Load16(data + i);
-  if (i < size) sum += static_cast<uint32_t>(data[i]) << 8;
-  return sum;
+  for (; i + 4 <= size; i += 4) wide += Load32(data + i);
+  if (i + 2 <= size) {
+    wide += Load16(data + i);
+    i += 2;
+  }
+  if (i < size) wide += static_cast<uint32_t>(data[i]) << 8;
+  while (wide >> 16) wide = (wide & 0xffff) + (wide >> 16);
+  return static_cast<uint32_t>(wide);
 }
 uint16_t FoldChecksum(uint32_t sum) {
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<uint16_t>(~sum);
 }
+
+// The default padding bytes 1, 2, ..., 255 (RFC 4303 section 2.4).
+constexpr std::array<uint8_t, 255> MakePadPattern() {
+  std::array<uint8_t, 255> pattern = {};
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    pattern[i] = static_cast<uint8_t>(i + 1);
+  }
+  return pattern;
+}
+constexpr std::array<uint8_t, 255> kPadPattern = MakePadPattern();
 
 absl::Status TooShort(size_t size) {
   return absl::InvalidArgumentError(
@@ -109,7 +130,7 @@ absl::Status SealEspPayload(const EspTransform& transform, uint32_t spi,
     return NoRoom("ESP trailer and ICV tailroom", tail, packet.tailroom());
   }
   uint8_t* payload_end = packet.data() + packet.length;
-  for (size_t i = 0; i < pad; ++i) payload_end[i] = static_cast<uint8_t>(i + 1);
+  std::memcpy(payload_end, kPadPattern.data(), pad);
   payload_end[pad] = static_cast<uint8_t>(pad);
   payload_end[pad + 1] = next_header;
   packet.offset -= head;
@@ -144,13 +165,10 @@ absl::Status OpenEspPayload(const EspTransform& transform, bool esn,
                                             " exceeds the ", text_size,
                                             "-byte payload"));
   }
+  // The ICV has verified, so nothing secret hangs on this comparison's
+  // timing: a plain memcmp against 1, 2, 3, ... (RFC 4303 section 2.4).
   const uint8_t* pad_bytes = text + text_size - kEspTrailerSize - pad;
-  uint8_t mismatch = 0;
-  for (size_t i = 0; i < pad; ++i) {
-    mismatch |=
-        static_cast<uint8_t>(pad_bytes[i] ^ static_cast<uint8_t>(i + 1));
-  }
-  if (mismatch != 0) {
+  if (std::memcmp(pad_bytes, kPadPattern.data(), pad) != 0) {
     return absl::DataLossError(
         absl::StrCat("bad padding: pad bytes are not 1..", pad));
   }

@@ -7,14 +7,6 @@
 namespace cygnet::ipsec {
 namespace {
 
-bool Reached(uint64_t consumed, uint64_t limit) {
-  return limit != 0 && consumed >= limit;
-}
-
-uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
-  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 absl::Status CheckDuration(absl::string_view field, absl::Duration value) {
   if (value < absl::ZeroDuration() || value == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
@@ -92,16 +84,6 @@ LifetimeEvent Lifetime::Transition(bool soft_crossed, bool hard_crossed) {
     return LifetimeEvent::kSoftExpired;
   }
   return LifetimeEvent::kNone;
-}
-
-LifetimeEvent Lifetime::Consume(uint64_t bytes, uint64_t packets) {
-  bytes_ = SaturatingAdd(bytes_, bytes);
-  packets_ = SaturatingAdd(packets_, packets);
-  const bool hard = Reached(bytes_, limits_.hard_bytes) ||
-                    Reached(packets_, limits_.hard_packets);
-  const bool soft = Reached(bytes_, limits_.soft_bytes) ||
-                    Reached(packets_, limits_.soft_packets);
-  return Transition(soft, hard);
 }
 
 LifetimeEvent Lifetime::Check(absl::Time now) {

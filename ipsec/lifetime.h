@@ -50,7 +50,17 @@ class Lifetime {
 
   // Adds one packet batch to the counters (saturating) and reports the
   // transition it caused, if any.
-  LifetimeEvent Consume(uint64_t bytes, uint64_t packets);
+  // Inline: the packet path calls it for every packet.
+  LifetimeEvent Consume(uint64_t bytes, uint64_t packets) {
+    bytes_ = SaturatingAdd(bytes_, bytes);
+    packets_ = SaturatingAdd(packets_, packets);
+    const bool hard = Reached(bytes_, limits_.hard_bytes) ||
+                      Reached(packets_, limits_.hard_packets);
+    const bool soft = Reached(bytes_, limits_.soft_bytes) ||
+                      Reached(packets_, limits_.soft_packets);
+    if (!hard && !soft) return LifetimeEvent::kNone;
+    return Transition(soft, hard);
+  }
   // Reports the time-based transition at `now`, if any.
   LifetimeEvent Check(absl::Time now);
 
@@ -67,6 +77,13 @@ class Lifetime {
   absl::Duration HardTimeRemaining(absl::Time now) const;
 
  private:
+  static uint64_t SaturatingAdd(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+  }
+  // A limit of 0 is "no limit".
+  static bool Reached(uint64_t amount, uint64_t limit) {
+    return limit != 0 && amount >= limit;
+  }
   LifetimeEvent Transition(bool soft_crossed, bool hard_crossed);
 
   LifetimeLimits limits_;

@@ -6,14 +6,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace cygnet::ipsec {
-namespace {
-
-// With anti-replay disabled the ESN high half is still needed for the ICV;
-// a window of half the 32-bit space picks the interpretation nearest highest.
-constexpr uint64_t kNominalInferenceWindow = uint64_t{1} << 31;
-
-}  // namespace
-
 ReplayWindow::ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words)
     : size_(size), esn_(esn), words_(number_of_words, 0) {}
 
@@ -31,7 +23,7 @@ absl::StatusOr<ReplayWindow> ReplayWindow::Create(
 }
 
 absl::StatusOr<uint64_t> ReplayWindow::Infer(uint32_t sequence_low) const {
-  const uint64_t window = enabled() ? size_ : kNominalInferenceWindow;
+  const uint64_t window = InferenceWindow();
   const uint32_t top_low = static_cast<uint32_t>(highest_);
   const uint32_t top_high = static_cast<uint32_t>(highest_ >> 32);
   uint32_t high;
@@ -76,7 +68,7 @@ bool ReplayWindow::TestBit(uint64_t sequence) const {
   return (words_[WordIndex(sequence)] >> (sequence & 63)) & 1;
 }
 
-absl::StatusOr<uint64_t> ReplayWindow::Check(uint32_t sequence_low) const {
+absl::StatusOr<uint64_t> ReplayWindow::CheckSlow(uint32_t sequence_low) const {
   uint64_t sequence = sequence_low;
   if (esn_) {
     absl::StatusOr<uint64_t> inferred = Infer(sequence_low);
@@ -100,7 +92,7 @@ absl::StatusOr<uint64_t> ReplayWindow::Check(uint32_t sequence_low) const {
   return sequence;
 }
 
-void ReplayWindow::Accept(uint64_t sequence) {
+void ReplayWindow::AcceptSlow(uint64_t sequence) {
   if (!enabled()) {
     highest_ = std::max(highest_, sequence);
     return;

@@ -54,13 +54,35 @@ class ReplayWindow {
   // kAlreadyExists "replayed packet: sequence N" / kOutOfRange "sequence N too
   // old (window W, highest H)" / kInvalidArgument for sequence 0 (N and H are
   // full 64-bit numbers). Does not modify the window.
-  absl::StatusOr<uint64_t> Check(uint32_t sequence_low) const;
+  absl::StatusOr<uint64_t> Check(uint32_t sequence_low) const {
+    // Fast path, inline because it is most packets: a number above
+    // highest() in highest()'s epoch is new and, with ESN, its high half is
+    // Th (RFC 4303 Appendix A: case A with Seq > Tl, or case B with
+    // Tl < Seq < Bl, where Bl = Tl - W + 1 has wrapped above Tl).
+    const uint32_t top_low = static_cast<uint32_t>(highest_);
+    const uint32_t window_minus_one =
+        static_cast<uint32_t>(InferenceWindow() - 1);
+    if (sequence_low > top_low && (!esn_ || top_low >= window_minus_one ||
+                                   sequence_low < top_low - window_minus_one)) {
+      return (esn_ ? highest_ & kHighHalf : 0) | sequence_low;
+    }
+    return CheckSlow(sequence_low);
+  }
 
   // After the ICV verified: marks `sequence` (as returned by Check) received
   // and advances the window if it is the new highest. A number that became
   // too old or was marked in the meantime is ignored, so Accept is safe to
   // call twice.
-  void Accept(uint64_t sequence);
+  void Accept(uint64_t sequence) {
+    // Fast path: the next number in highest()'s word, nothing to clear.
+    if (sequence > highest_ && (sequence >> 6) == (highest_ >> 6) &&
+        enabled()) {
+      highest_ = sequence;
+      words_[head_] |= uint64_t{1} << (sequence & 63);
+      return;
+    }
+    AcceptSlow(sequence);
+  }
 
   uint32_t size() const { return size_; }
   bool enabled() const { return size_ != 0; }
@@ -76,6 +98,16 @@ class ReplayWindow {
  private:
   ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words);
 
+  static constexpr uint64_t kHighHalf = 0xffffffff00000000;
+  // With anti-replay disabled the ESN high half is still needed for the ICV;
+  // a window of half the 32-bit space picks the interpretation nearest
+  // highest().
+  static constexpr uint64_t kNominalInferenceWindow = uint64_t{1} << 31;
+  uint64_t InferenceWindow() const {
+    return enabled() ? size_ : kNominalInferenceWindow;
+  }
+  absl::StatusOr<uint64_t> CheckSlow(uint32_t sequence_low) const;
+  void AcceptSlow(uint64_t sequence);
   // Full 64-bit number for the low half, or an error when the inference falls
   // outside 1..2^64-1.
   absl::StatusOr<uint64_t> Infer(uint32_t sequence_low) const;

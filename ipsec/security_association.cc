@@ -92,13 +92,10 @@ SecurityAssociation::SecurityAssociation(const SaConfig& config,
       replay_window_(std::move(replay_window)),
       lifetime_(config.lifetime, now) {}
 
-absl::Status SecurityAssociation::CheckUsable() {
-  if (expired_) {
-    ++counters_.expired_drops;
-    return absl::FailedPreconditionError(
-        absl::StrFormat("SA 0x%08x expired", spi_));
-  }
-  return absl::OkStatus();
+absl::Status SecurityAssociation::RefuseExpired() {
+  ++counters_.expired_drops;
+  return absl::FailedPreconditionError(
+      absl::StrFormat("SA 0x%08x expired", spi_));
 }
 
 absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumber() {
@@ -113,23 +110,6 @@ absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumber() {
   ++last_sequence_;
   if (last_sequence_ >= sequence_soft_limit_) RaiseRekey();
   return last_sequence_;
-}
-
-absl::StatusOr<uint64_t> SecurityAssociation::CheckReplay(
-    uint32_t sequence_low) {
-  absl::StatusOr<uint64_t> sequence = replay_window_.Check(sequence_low);
-  if (!sequence.ok()) ++counters_.replay_drops;
-  return sequence;
-}
-
-void SecurityAssociation::AcceptSequence(uint64_t sequence) {
-  replay_window_.Accept(sequence);
-}
-
-void SecurityAssociation::RecordPacket(uint64_t payload_bytes) {
-  ++counters_.packets;
-  counters_.bytes += payload_bytes;
-  OnLifetimeEvent(lifetime_.Consume(payload_bytes, 1));
 }
 
 void SecurityAssociation::AdvanceTime(absl::Time now) {

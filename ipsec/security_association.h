@@ -173,17 +173,28 @@ class SecurityAssociation {
 
   // --- Inbound ---
   // Before the ICV: the full sequence number or a replay error (counted).
-  absl::StatusOr<uint64_t> CheckReplay(uint32_t sequence_low);
+  absl::StatusOr<uint64_t> CheckReplay(uint32_t sequence_low) {
+    absl::StatusOr<uint64_t> sequence = replay_window_.Check(sequence_low);
+    if (!sequence.ok()) ++counters_.replay_drops;
+    return sequence;
+  }
   // After the ICV verified.
-  void AcceptSequence(uint64_t sequence);
+  void AcceptSequence(uint64_t sequence) { replay_window_.Accept(sequence); }
   const ReplayWindow& replay_window() const { return replay_window_; }
 
   // --- Both directions ---
   // Refuses (and counts) when hard-expired: "SA 0x... expired".
-  absl::Status CheckUsable();
+  absl::Status CheckUsable() {
+    return expired_ ? RefuseExpired() : absl::OkStatus();
+  }
   // Counts one processed packet of `payload_bytes` toward counters and
   // lifetimes; may raise events.
-  void RecordPacket(uint64_t payload_bytes);
+  void RecordPacket(uint64_t payload_bytes) {
+    ++counters_.packets;
+    counters_.bytes += payload_bytes;
+    const LifetimeEvent event = lifetime_.Consume(payload_bytes, 1);
+    if (event != LifetimeEvent::kNone) OnLifetimeEvent(event);
+  }
   // Time-based lifetimes; call from the integrator's timer.
   void AdvanceTime(absl::Time now);
   bool expired() const { return expired_; }
@@ -195,6 +206,9 @@ class SecurityAssociation {
   SecurityAssociation(const SaConfig& config, EspTransform transform,
                       ReplayWindow replay_window, absl::Time now);
   void OnLifetimeEvent(LifetimeEvent event);
+  // Counts the drop and says why (the packet paths are inline above, this
+  // rare one is not).
+  absl::Status RefuseExpired();
   void RaiseRekey();
   void RaiseExpired();
 
