@@ -2,6 +2,7 @@
 
 #include <openssl/aead.h>
 #include <openssl/err.h>
+#include <openssl/mem.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -59,7 +60,15 @@ absl::string_view AeadName(AeadAlgorithm algorithm) {
 }
 
 Aead::Aead(AeadAlgorithm algorithm, size_t tag_size)
-    : algorithm_(algorithm), tag_size_(tag_size), ctx_(nullptr, nullptr) {}
+    : algorithm_(algorithm), tag_size_(static_cast<uint8_t>(tag_size)) {}
+
+void Aead::ContextDeleter::operator()(evp_aead_ctx_st* ctx) const {
+  EVP_AEAD_CTX_cleanup(ctx);
+  // OPENSSL_free would have zeroed the allocation; delete does not, and the
+  // state holds the expanded key.
+  OPENSSL_cleanse(ctx, sizeof(*ctx));
+  delete ctx;
+}
 Aead::Aead(Aead&&) noexcept = default;
 Aead& Aead::operator=(Aead&&) noexcept = default;
 Aead::~Aead() = default;
@@ -92,15 +101,16 @@ absl::StatusOr<Aead> Aead::Create(AeadAlgorithm algorithm,
         absl::StrCat(AeadName(algorithm),
                      " tag size must be 8, 12 or 16 bytes, got ", tag_size));
   }
-  EVP_AEAD_CTX* ctx = EVP_AEAD_CTX_new(aead, key.data(), key.size(), tag_size);
-  if (ctx == nullptr) {
+  auto ctx = std::make_unique<EVP_AEAD_CTX>();
+  EVP_AEAD_CTX_zero(ctx.get());
+  if (!EVP_AEAD_CTX_init(ctx.get(), aead, key.data(), key.size(), tag_size,
+                         nullptr)) {
     ERR_clear_error();
     return absl::InternalError(
         absl::StrCat(AeadName(algorithm), " key setup failed"));
   }
   Aead result(algorithm, tag_size);
-  result.ctx_ = std::unique_ptr<evp_aead_ctx_st, void (*)(evp_aead_ctx_st*)>(
-      ctx, EVP_AEAD_CTX_free);
+  result.ctx_.reset(ctx.release());
   return result;
 }
 

@@ -55,10 +55,16 @@ class Aead {
                     absl::Span<const uint8_t> tag) const;
 
  private:
+  // Cleans up and frees a context Create allocated with new (not
+  // EVP_AEAD_CTX_new, whose allocation carries a length prefix: an ESP SA
+  // holds one context, so the 16 bytes count).
+  struct ContextDeleter {
+    void operator()(evp_aead_ctx_st* ctx) const;
+  };
   Aead(AeadAlgorithm algorithm, size_t tag_size);
   AeadAlgorithm algorithm_;
-  size_t tag_size_;
-  std::unique_ptr<evp_aead_ctx_st, void (*)(evp_aead_ctx_st*)> ctx_;
+  uint8_t tag_size_;
+  std::unique_ptr<evp_aead_ctx_st, ContextDeleter> ctx_;
 };
 
 }  // namespace cygnet::crypto

@@ -19,7 +19,7 @@ void AesCbc::ScheduleDeleter::operator()(Schedule* schedule) const {
 }
 
 AesCbc::AesCbc(size_t key_size, AesCbcDirection direction)
-    : key_size_(key_size), direction_(direction) {}
+    : key_size_(static_cast<uint8_t>(key_size)), direction_(direction) {}
 AesCbc::AesCbc(AesCbc&&) noexcept = default;
 AesCbc& AesCbc::operator=(AesCbc&&) noexcept = default;
 AesCbc::~AesCbc() = default;

@@ -19,7 +19,7 @@ namespace cygnet::crypto {
 
 constexpr size_t kAesBlockSize = 16;
 
-enum class AesCbcDirection { kBoth, kEncryptOnly, kDecryptOnly };
+enum class AesCbcDirection : uint8_t { kBoth, kEncryptOnly, kDecryptOnly };
 
 class AesCbc {
  public:
@@ -47,7 +47,7 @@ class AesCbc {
     void operator()(Schedule* schedule) const;
   };
   AesCbc(size_t key_size, AesCbcDirection direction);
-  size_t key_size_;
+  uint8_t key_size_;
   AesCbcDirection direction_;
   std::unique_ptr<Schedule, ScheduleDeleter> encrypt_;  // null if not needed
   std::unique_ptr<Schedule, ScheduleDeleter> decrypt_;

@@ -12,8 +12,8 @@
 namespace cygnet::crypto {
 
 // The precomputed inner and outer states, sized for the hash actually used:
-// an SA with HMAC-SHA-256 keeps two SHA256_CTX (112 bytes each), not two
-// SHA-512-sized unions (issue 3's per-SA memory budget).
+// an SA with HMAC-SHA-256 keeps two 32-byte SHA-256 chaining values, not two
+// SHA-512-sized contexts (issue 3's per-SA memory budget).
 struct Hmac::State {
   virtual ~State() = default;
   // Writes the full HMAC of the concatenated `parts` to `digest`.
@@ -23,39 +23,63 @@ struct Hmac::State {
 
 namespace {
 
+// Keeps only the chaining values after the one-block key ^ ipad and
+// key ^ opad prefixes (32 bytes each for SHA-256 instead of a 112-byte
+// SHA256_CTX with its empty block buffer), because an ESP SA holds one of
+// these per SA. A computation resumes a context from them: Init, then the
+// saved chaining value and the bit count of the one block already absorbed
+// (the public fields h and Nl of BoringSSL's SHA contexts count bits). The
+// RFC 4231 and Wycheproof tests pin that this equals the plain HMAC.
 template <typename Ctx, int (*Init)(Ctx*),
           int (*Update)(Ctx*, const void*, size_t),
           int (*Final)(uint8_t*, Ctx*), size_t kDigestSize>
 class StateFor final : public Hmac::State {
  public:
   // `ipad` and `opad` are the block-sized key ^ 0x36 and key ^ 0x5c.
-  StateFor(const uint8_t* ipad, const uint8_t* opad, size_t block_size) {
-    Init(&inner_);
-    Update(&inner_, ipad, block_size);
-    Init(&outer_);
-    Update(&outer_, opad, block_size);
+  StateFor(const uint8_t* ipad, const uint8_t* opad, size_t block_size)
+      : block_bits_(block_size * 8) {
+    Absorb(ipad, block_size, inner_);
+    Absorb(opad, block_size, outer_);
   }
   ~StateFor() override {
-    OPENSSL_cleanse(&inner_, sizeof(inner_));
-    OPENSSL_cleanse(&outer_, sizeof(outer_));
+    OPENSSL_cleanse(inner_, sizeof(inner_));
+    OPENSSL_cleanse(outer_, sizeof(outer_));
   }
 
   void Mac(std::initializer_list<absl::Span<const uint8_t>> parts,
            uint8_t* digest) const override {
-    Ctx ctx = inner_;
+    Ctx ctx;
+    Resume(inner_, ctx);
     for (absl::Span<const uint8_t> part : parts) {
       Update(&ctx, part.data(), part.size());
     }
     Final(digest, &ctx);
-    ctx = outer_;
+    Resume(outer_, ctx);
     Update(&ctx, digest, kDigestSize);
     Final(digest, &ctx);
     OPENSSL_cleanse(&ctx, sizeof(ctx));
   }
 
  private:
-  Ctx inner_;  // after absorbing key ^ ipad
-  Ctx outer_;  // after absorbing key ^ opad
+  using ChainingValue = decltype(Ctx::h);
+
+  static void Absorb(const uint8_t* pad, size_t block_size,
+                     ChainingValue& out) {
+    Ctx ctx;
+    Init(&ctx);
+    Update(&ctx, pad, block_size);
+    std::memcpy(out, ctx.h, sizeof(out));
+    OPENSSL_cleanse(&ctx, sizeof(ctx));
+  }
+  void Resume(const ChainingValue& chaining, Ctx& ctx) const {
+    Init(&ctx);
+    std::memcpy(ctx.h, chaining, sizeof(chaining));
+    ctx.Nl = block_bits_;
+  }
+
+  ChainingValue inner_;  // after absorbing key ^ ipad
+  ChainingValue outer_;  // after absorbing key ^ opad
+  uint32_t block_bits_;
 };
 
 using Sha1State =

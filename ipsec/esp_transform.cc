@@ -143,8 +143,7 @@ EspTransform::EspTransform(EspTransform&& other) noexcept
       iv_size_(other.iv_size_),
       block_size_(other.block_size_),
       icv_size_(other.icv_size_),
-      aead_(std::move(other.aead_)),
-      cbc_(std::move(other.cbc_)),
+      cipher_state_(std::move(other.cipher_state_)),
       hmac_(std::move(other.hmac_)) {
   std::memcpy(salt_, other.salt_, sizeof(salt_));
   volatile uint8_t* wipe = other.salt_;
@@ -158,8 +157,7 @@ EspTransform& EspTransform::operator=(EspTransform&& other) noexcept {
     iv_size_ = other.iv_size_;
     block_size_ = other.block_size_;
     icv_size_ = other.icv_size_;
-    aead_ = std::move(other.aead_);
-    cbc_ = std::move(other.cbc_);
+    cipher_state_ = std::move(other.cipher_state_);
     hmac_ = std::move(other.hmac_);
     std::memcpy(salt_, other.salt_, sizeof(salt_));
     volatile uint8_t* wipe = other.salt_;
@@ -177,7 +175,7 @@ EspTransform::~EspTransform() {
 absl::StatusOr<EspTransform> EspTransform::Create(
     EspCipher cipher, EspIntegrity integrity,
     absl::Span<const uint8_t> encryption_key,
-    absl::Span<const uint8_t> integrity_key) {
+    absl::Span<const uint8_t> integrity_key, EspTransformUse use) {
   const CipherInfo& cipher_info = Info(cipher);
   const IntegrityInfo& integrity_info = Info(integrity);
   if (IsAead(cipher) && integrity != EspIntegrity::kNone) {
@@ -211,9 +209,15 @@ absl::StatusOr<EspTransform> EspTransform::Create(
     case EspCipher::kAesCbc128:
     case EspCipher::kAesCbc192:
     case EspCipher::kAesCbc256: {
-      auto cbc = crypto::AesCbc::Create(encryption_key);
+      const crypto::AesCbcDirection direction =
+          use == EspTransformUse::kSealOnly
+              ? crypto::AesCbcDirection::kEncryptOnly
+          : use == EspTransformUse::kOpenOnly
+              ? crypto::AesCbcDirection::kDecryptOnly
+              : crypto::AesCbcDirection::kBoth;
+      auto cbc = crypto::AesCbc::Create(encryption_key, direction);
       if (!cbc.ok()) return cbc.status();
-      transform.cbc_.emplace(*std::move(cbc));
+      transform.cipher_state_.emplace<crypto::AesCbc>(*std::move(cbc));
       transform.iv_size_ = crypto::kAesBlockSize;
       transform.block_size_ = crypto::kAesBlockSize;
       break;
@@ -230,7 +234,7 @@ absl::StatusOr<EspTransform> EspTransform::Create(
       auto aead = crypto::Aead::Create(
           algorithm, encryption_key.subspan(0, key_size), kAeadIcvSize);
       if (!aead.ok()) return aead.status();
-      transform.aead_.emplace(*std::move(aead));
+      transform.cipher_state_.emplace<crypto::Aead>(*std::move(aead));
       std::memcpy(transform.salt_, encryption_key.data() + key_size,
                   kEspSaltSize);
       transform.iv_size_ = kAeadIvSize;
@@ -259,17 +263,19 @@ absl::Status EspTransform::Seal(absl::Span<uint8_t> esp, bool esn,
   const size_t text_offset = kEspHeaderSize + iv_size_;
   absl::Span<uint8_t> text = esp.subspan(text_offset, esp.size() - fixed);
   absl::Span<uint8_t> icv = esp.subspan(esp.size() - icv_size_);
-  if (aead_.has_value()) {
+  const auto* aead = std::get_if<crypto::Aead>(&cipher_state_);
+  const auto* cbc = std::get_if<crypto::AesCbc>(&cipher_state_);
+  if (aead != nullptr) {
     uint8_t nonce[crypto::kAeadNonceSize];
     std::memcpy(nonce, salt_, kEspSaltSize);
     std::memcpy(nonce + kEspSaltSize, esp.data() + kEspHeaderSize, kAeadIvSize);
     uint8_t aad[12];
     const size_t aad_size = BuildAad(esp, esn, sequence_high, aad);
-    return aead_->Seal(nonce, absl::MakeConstSpan(aad, aad_size), text, icv);
+    return aead->Seal(nonce, absl::MakeConstSpan(aad, aad_size), text, icv);
   }
-  if (cbc_.has_value()) {
+  if (cbc != nullptr) {
     absl::Status status =
-        cbc_->Encrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
+        cbc->Encrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
     if (!status.ok()) return status;
   }
   // RFC 4303 section 2.2.1: with ESN the high half follows the packet in the
@@ -295,21 +301,26 @@ absl::Status EspTransform::Open(absl::Span<uint8_t> esp, bool esn,
   const size_t text_offset = kEspHeaderSize + iv_size_;
   absl::Span<uint8_t> text = esp.subspan(text_offset, esp.size() - fixed);
   absl::Span<const uint8_t> icv = esp.subspan(esp.size() - icv_size_);
-  if (aead_.has_value()) {
+  const auto* aead = std::get_if<crypto::Aead>(&cipher_state_);
+  const auto* cbc = std::get_if<crypto::AesCbc>(&cipher_state_);
+  if (aead != nullptr) {
     uint8_t nonce[crypto::kAeadNonceSize];
     std::memcpy(nonce, salt_, kEspSaltSize);
     std::memcpy(nonce + kEspSaltSize, esp.data() + kEspHeaderSize, kAeadIvSize);
     uint8_t aad[12];
     const size_t aad_size = BuildAad(esp, esn, sequence_high, aad);
     absl::Status status =
-        aead_->Open(nonce, absl::MakeConstSpan(aad, aad_size), text, icv);
+        aead->Open(nonce, absl::MakeConstSpan(aad, aad_size), text, icv);
     if (!status.ok()) {
       return absl::PermissionDeniedError("integrity check failed");
     }
     return absl::OkStatus();
   }
   if (!hmac_.has_value()) {
-    return cbc_->Decrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
+    // AES-CBC without integrity (RFC 3602's vectors): Create allows no other
+    // transform without an HMAC.
+    if (cbc == nullptr) return absl::InternalError("ESP transform: no cipher");
+    return cbc->Decrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
   }
   absl::Span<const uint8_t> authenticated =
       esp.subspan(0, esp.size() - icv_size_);
@@ -328,8 +339,8 @@ absl::Status EspTransform::Open(absl::Span<uint8_t> esp, bool esn,
   if (!crypto::ConstantTimeEquals(expected_span, icv)) {
     return absl::PermissionDeniedError("integrity check failed");
   }
-  if (cbc_.has_value()) {
-    return cbc_->Decrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
+  if (cbc != nullptr) {
+    return cbc->Decrypt(esp.subspan(kEspHeaderSize, iv_size_), text);
   }
   return absl::OkStatus();
 }

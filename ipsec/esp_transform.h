@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <variant>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,7 +34,7 @@
 
 namespace cygnet::ipsec {
 
-enum class EspCipher {
+enum class EspCipher : uint8_t {
   kNull,
   kAesCbc128,
   kAesCbc192,
@@ -43,7 +44,7 @@ enum class EspCipher {
   kChaCha20Poly1305,
 };
 
-enum class EspIntegrity {
+enum class EspIntegrity : uint8_t {
   kNone,
   kHmacSha1_96,
   kHmacSha256_128,
@@ -81,14 +82,23 @@ constexpr size_t kEspTrailerSize = 2;
 // The AEAD salt at the end of the encryption key material.
 constexpr size_t kEspSaltSize = 4;
 
+// What a transform will be asked to do. An SA is simplex (RFC 4301 section
+// 4.1), so it needs only one AES-CBC key schedule (encryption or decryption);
+// building just that one saves 256 bytes per SA. AEADs use one context for
+// both.
+enum class EspTransformUse : uint8_t { kSealAndOpen, kSealOnly, kOpenOnly };
+
 class EspTransform {
  public:
   // Checks the combination and the key sizes; errors name the algorithm and
-  // the size given. `encryption_key` for AEADs is key || salt.
+  // the size given. `encryption_key` for AEADs is key || salt. A kSealOnly
+  // AES-CBC transform fails Open (and kOpenOnly fails Seal) with
+  // FailedPrecondition.
   static absl::StatusOr<EspTransform> Create(
       EspCipher cipher, EspIntegrity integrity,
       absl::Span<const uint8_t> encryption_key,
-      absl::Span<const uint8_t> integrity_key);
+      absl::Span<const uint8_t> integrity_key,
+      EspTransformUse use = EspTransformUse::kSealAndOpen);
 
   EspTransform(EspTransform&&) noexcept;
   EspTransform& operator=(EspTransform&&) noexcept;
@@ -96,7 +106,9 @@ class EspTransform {
 
   EspCipher cipher() const { return cipher_; }
   EspIntegrity integrity() const { return integrity_; }
-  bool is_aead() const { return aead_.has_value(); }
+  bool is_aead() const {
+    return std::holds_alternative<crypto::Aead>(cipher_state_);
+  }
   // Explicit IV carried in every packet: 16 (CBC), 8 (AEADs), 0 (NULL).
   size_t iv_size() const { return iv_size_; }
   // The payload, padding and trailer together are a multiple of this: the
@@ -127,14 +139,16 @@ class EspTransform {
  private:
   EspTransform(EspCipher cipher, EspIntegrity integrity);
 
+  // One byte each: an SA holds one transform, and these are all small.
   EspCipher cipher_;
   EspIntegrity integrity_;
-  size_t iv_size_ = 0;
-  size_t block_size_ = 4;
-  size_t icv_size_ = 0;
+  uint8_t iv_size_ = 0;
+  uint8_t block_size_ = 4;
+  uint8_t icv_size_ = 0;
   uint8_t salt_[kEspSaltSize] = {};
-  std::optional<crypto::Aead> aead_;
-  std::optional<crypto::AesCbc> cbc_;
+  // A variant, not two optionals: a transform has one cipher, and every SA
+  // carries a transform.
+  std::variant<std::monostate, crypto::Aead, crypto::AesCbc> cipher_state_;
   std::optional<crypto::Hmac> hmac_;
 };
 

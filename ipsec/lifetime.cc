@@ -7,11 +7,14 @@
 namespace cygnet::ipsec {
 namespace {
 
+// Far beyond any SA lifetime, and well inside int64 nanoseconds (292 years).
+constexpr absl::Duration kLongestTime = absl::Hours(24 * 365 * 100);
+
 absl::Status CheckDuration(absl::string_view field, absl::Duration value) {
-  if (value < absl::ZeroDuration() || value == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("lifetime ", field, " ", absl::FormatDuration(value),
-                     ": must be finite and not negative (zero = no limit)"));
+  if (value < absl::ZeroDuration() || value > kLongestTime) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "lifetime ", field, " ", absl::FormatDuration(value),
+        ": must be 0 (no limit) up to 100 years, not negative or infinite"));
   }
   return absl::OkStatus();
 }
@@ -42,7 +45,22 @@ const char* LifetimeEventName(LifetimeEvent event) {
 }
 
 Lifetime::Lifetime(LifetimeLimits limits, absl::Time created)
-    : limits_(limits), created_(created) {}
+    : limits_{limits.soft_bytes, limits.hard_bytes, limits.soft_packets,
+              limits.hard_packets},
+      soft_time_ns_(absl::ToInt64Nanoseconds(limits.soft_time)),
+      hard_time_ns_(absl::ToInt64Nanoseconds(limits.hard_time)),
+      created_ns_(absl::ToUnixNanos(created)) {}
+
+LifetimeLimits Lifetime::limits() const {
+  LifetimeLimits limits;
+  limits.soft_time = absl::Nanoseconds(soft_time_ns_);
+  limits.hard_time = absl::Nanoseconds(hard_time_ns_);
+  limits.soft_bytes = limits_.soft_bytes;
+  limits.hard_bytes = limits_.hard_bytes;
+  limits.soft_packets = limits_.soft_packets;
+  limits.hard_packets = limits_.hard_packets;
+  return limits;
+}
 
 absl::Status Lifetime::Validate(const LifetimeLimits& limits) {
   if (absl::Status s = CheckDuration("soft_time", limits.soft_time); !s.ok()) {
@@ -87,26 +105,30 @@ LifetimeEvent Lifetime::Transition(bool soft_crossed, bool hard_crossed) {
 }
 
 LifetimeEvent Lifetime::Check(absl::Time now) {
-  const absl::Duration age = now - created_;
+  const absl::Duration age = now - created();
   const bool hard =
-      limits_.hard_time != absl::ZeroDuration() && age >= limits_.hard_time;
+      hard_time_ns_ != 0 && age >= absl::Nanoseconds(hard_time_ns_);
   const bool soft =
-      limits_.soft_time != absl::ZeroDuration() && age >= limits_.soft_time;
+      soft_time_ns_ != 0 && age >= absl::Nanoseconds(soft_time_ns_);
   return Transition(soft, hard);
 }
 
+namespace {
+
+absl::Duration Remaining(int64_t limit_ns, absl::Time created, absl::Time now) {
+  if (limit_ns == 0) return absl::InfiniteDuration();
+  return std::max(absl::ZeroDuration(),
+                  created + absl::Nanoseconds(limit_ns) - now);
+}
+
+}  // namespace
+
 absl::Duration Lifetime::SoftTimeRemaining(absl::Time now) const {
-  if (limits_.soft_time == absl::ZeroDuration()) {
-    return absl::InfiniteDuration();
-  }
-  return std::max(absl::ZeroDuration(), created_ + limits_.soft_time - now);
+  return Remaining(soft_time_ns_, created(), now);
 }
 
 absl::Duration Lifetime::HardTimeRemaining(absl::Time now) const {
-  if (limits_.hard_time == absl::ZeroDuration()) {
-    return absl::InfiniteDuration();
-  }
-  return std::max(absl::ZeroDuration(), created_ + limits_.hard_time - now);
+  return Remaining(hard_time_ns_, created(), now);
 }
 
 }  // namespace cygnet::ipsec

@@ -66,8 +66,9 @@ class Lifetime {
 
   bool hard_expired() const { return hard_expired_; }
   bool soft_expired() const { return soft_expired_; }
-  absl::Time created() const { return created_; }
-  const LifetimeLimits& limits() const { return limits_; }
+  absl::Time created() const { return absl::FromUnixNanos(created_ns_); }
+  // As given to the constructor (times at nanosecond resolution).
+  LifetimeLimits limits() const;
   uint64_t bytes() const { return bytes_; }
   uint64_t packets() const { return packets_; }
 
@@ -86,8 +87,18 @@ class Lifetime {
   }
   LifetimeEvent Transition(bool soft_crossed, bool hard_crossed);
 
-  LifetimeLimits limits_;
-  absl::Time created_;
+  // Stored in integers, not absl::Duration / absl::Time (16 bytes each):
+  // every SA holds a Lifetime. Validate bounds the times so they fit.
+  struct CountLimits {
+    uint64_t soft_bytes;
+    uint64_t hard_bytes;
+    uint64_t soft_packets;
+    uint64_t hard_packets;
+  };
+  CountLimits limits_;
+  int64_t soft_time_ns_;  // 0 = no limit
+  int64_t hard_time_ns_;
+  int64_t created_ns_;  // Unix time
   uint64_t bytes_ = 0;
   uint64_t packets_ = 0;
   bool soft_expired_ = false;

@@ -53,6 +53,39 @@ TEST(LifetimeTest, ValidateRejectsWithFieldAndValues) {
   limits = {};
   limits.soft_time = absl::InfiniteDuration();
   EXPECT_FALSE(Lifetime::Validate(limits).ok());
+
+  // Times are kept as int64 nanoseconds, so they are bounded: 100 years.
+  limits = {};
+  limits.hard_time = absl::Hours(24 * 365 * 100);
+  EXPECT_TRUE(Lifetime::Validate(limits).ok());
+  limits.hard_time += absl::Seconds(1);
+  s = Lifetime::Validate(limits);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("lifetime hard_time 876000h1s"),
+            absl::string_view::npos)
+      << s.message();
+}
+
+TEST(LifetimeTest, LimitsAndCreationReadBack) {
+  LifetimeLimits limits;
+  limits.soft_time = absl::Milliseconds(2500);
+  limits.hard_time = absl::Seconds(3);
+  limits.soft_bytes = 10;
+  limits.hard_bytes = 20;
+  limits.soft_packets = 1;
+  limits.hard_packets = 2;
+  const absl::Time created = absl::FromUnixSeconds(1700000000);
+  Lifetime lifetime(limits, created);
+  EXPECT_EQ(lifetime.created(), created);
+  const LifetimeLimits back = lifetime.limits();
+  EXPECT_EQ(back.soft_time, limits.soft_time);
+  EXPECT_EQ(back.hard_time, limits.hard_time);
+  EXPECT_EQ(back.soft_bytes, 10u);
+  EXPECT_EQ(back.hard_bytes, 20u);
+  EXPECT_EQ(back.soft_packets, 1u);
+  EXPECT_EQ(back.hard_packets, 2u);
+  EXPECT_EQ(lifetime.HardTimeRemaining(created + absl::Seconds(1)),
+            absl::Seconds(2));
 }
 
 TEST(LifetimeTest, NoLimitsNeverExpire) {

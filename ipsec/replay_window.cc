@@ -7,7 +7,10 @@
 
 namespace cygnet::ipsec {
 ReplayWindow::ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words)
-    : size_(size), esn_(esn), words_(number_of_words, 0) {}
+    : words_(number_of_words == 0 ? nullptr : new uint64_t[number_of_words]()),
+      size_(size),
+      word_count_(number_of_words),
+      esn_(esn) {}
 
 absl::StatusOr<ReplayWindow> ReplayWindow::Create(
     uint32_t size, bool extended_sequence_numbers) {
@@ -58,10 +61,10 @@ absl::StatusOr<uint64_t> ReplayWindow::Infer(uint32_t sequence_low) const {
 }
 
 size_t ReplayWindow::WordIndex(uint64_t sequence) const {
-  // Words back from the one holding highest_; less than words_.size() for
+  // Words back from the one holding highest_; less than word_count_ for
   // any number inside the window.
   const size_t back = static_cast<size_t>((highest_ >> 6) - (sequence >> 6));
-  return back <= head_ ? head_ - back : head_ + words_.size() - back;
+  return back <= head_ ? head_ - back : head_ + word_count_ - back;
 }
 
 bool ReplayWindow::TestBit(uint64_t sequence) const {
@@ -99,9 +102,9 @@ void ReplayWindow::AcceptSlow(uint64_t sequence) {
   }
   if (sequence > highest_) {
     const uint64_t skipped = (sequence >> 6) - (highest_ >> 6);
-    const size_t count = words_.size();
+    const size_t count = word_count_;
     if (skipped >= count) {
-      std::fill(words_.begin(), words_.end(), 0);
+      std::fill(words_.get(), words_.get() + count, 0);
       head_ = 0;
     } else {
       // Clear the words the new highest number skips over, wrapping the

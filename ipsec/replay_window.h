@@ -33,7 +33,7 @@
 #define CYGNET_IPSEC_REPLAY_WINDOW_H_
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "absl/status/statusor.h"
 
@@ -93,7 +93,7 @@ class ReplayWindow {
   // window (always false when disabled).
   bool Seen(uint64_t sequence) const;
   // Heap bytes used by the bitmap (for the SAD memory budget).
-  size_t bitmap_bytes() const { return words_.size() * sizeof(uint64_t); }
+  size_t bitmap_bytes() const { return word_count_ * sizeof(uint64_t); }
 
  private:
   ReplayWindow(uint32_t size, bool esn, uint32_t number_of_words);
@@ -115,12 +115,14 @@ class ReplayWindow {
   size_t WordIndex(uint64_t sequence) const;
   bool TestBit(uint64_t sequence) const;
 
-  uint32_t size_ = 0;
-  bool esn_ = false;
   uint64_t highest_ = 0;
-  // ceil(size / 64) + 1 words; empty when disabled.
-  std::vector<uint64_t> words_;
-  size_t head_ = 0;
+  // ceil(size / 64) + 1 words; null when disabled. A plain array rather than
+  // a vector: the count follows from size_, and every SA carries one.
+  std::unique_ptr<uint64_t[]> words_;
+  uint32_t size_ = 0;
+  uint32_t word_count_ = 0;
+  uint32_t head_ = 0;
+  bool esn_ = false;
 };
 
 }  // namespace cygnet::ipsec

@@ -1,5 +1,7 @@
 #include "ipsec/security_association.h"
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -33,11 +35,33 @@ absl::StatusOr<SecurityAssociation> SecurityAssociation::Create(
         "integrity: ", EspCipherName(config.cipher),
         " without integrity protection is not allowed (RFC 8221 section 5)"));
   }
+  if (config.pfs_group < 0 || config.pfs_group > UINT16_MAX) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pfs_group: ", config.pfs_group, " is not a 16-bit transform ID"));
+  }
+  for (const auto& [field, selectors] :
+       {std::pair<absl::string_view, const std::vector<TrafficSelector>*>{
+            "local_selectors", &config.local_selectors},
+        {"remote_selectors", &config.remote_selectors}}) {
+    if (selectors->size() > UINT16_MAX) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": ", selectors->size(), " selectors (at most 65535)"));
+    }
+  }
+  if (config.udp_encapsulation.has_value() &&
+      (config.udp_encapsulation->local_port == 0 ||
+       config.udp_encapsulation->remote_port == 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("udp_encapsulation: port 0 (local ",
+                     config.udp_encapsulation->local_port, ", remote ",
+                     config.udp_encapsulation->remote_port, ")"));
+  }
+  const bool inbound = config.direction == SaDirection::kInbound;
   absl::StatusOr<EspTransform> transform = EspTransform::Create(
       config.cipher, config.integrity, config.encryption_key.span(),
-      config.integrity_key.span());
+      config.integrity_key.span(),
+      inbound ? EspTransformUse::kOpenOnly : EspTransformUse::kSealOnly);
   if (!transform.ok()) return transform.status();
-  const bool inbound = config.direction == SaDirection::kInbound;
   absl::StatusOr<ReplayWindow> window =
       ReplayWindow::Create(inbound ? config.replay_window_size : 0,
                            config.extended_sequence_numbers);
@@ -55,7 +79,6 @@ absl::StatusOr<SecurityAssociation> SecurityAssociation::Create(
   }
   SecurityAssociation sa(config, *std::move(transform), *std::move(window),
                          now);
-  sa.sequence_limit_ = limit;
   sa.last_sequence_ = config.first_sequence_number - 1;
   sa.sequence_soft_limit_ =
       config.sequence_soft_limit != 0
@@ -72,25 +95,52 @@ SecurityAssociation::SecurityAssociation(const SaConfig& config,
     : spi_(config.spi),
       direction_(config.direction),
       mode_(config.mode),
+      esn_(config.extended_sequence_numbers),
+      quantum_resistant_(config.quantum_resistant),
+      has_integrity_key_(!config.integrity_key.empty()),
+      rekey_raised_(false),
+      expired_(false),
+      outer_ttl_(config.outer_ttl),
+      pfs_group_(static_cast<uint16_t>(config.pfs_group)),
       local_address_(config.local_address),
       remote_address_(config.remote_address),
+      udp_encapsulation_(config.udp_encapsulation.value_or(
+          UdpEncapsulation{/*local_port=*/0, /*remote_port=*/0})),
       transform_(std::move(transform)),
-      esn_(config.extended_sequence_numbers),
-      udp_encapsulation_(config.udp_encapsulation),
-      local_selectors_(config.local_selectors),
-      remote_selectors_(config.remote_selectors),
-      quantum_resistant_(config.quantum_resistant),
-      pfs_group_(config.pfs_group),
-      outer_ttl_(config.outer_ttl),
-      encryption_key_fingerprint_(config.encryption_key.Fingerprint()),
-      integrity_key_fingerprint_(config.integrity_key.empty()
-                                     ? std::string()
-                                     : config.integrity_key.Fingerprint()),
       last_sequence_(0),
-      sequence_limit_(0),
       sequence_soft_limit_(0),
       replay_window_(std::move(replay_window)),
-      lifetime_(config.lifetime, now) {}
+      lifetime_(config.lifetime, now) {
+  local_selector_count_ = static_cast<uint16_t>(config.local_selectors.size());
+  remote_selector_count_ =
+      static_cast<uint16_t>(config.remote_selectors.size());
+  if (local_selector_count_ + remote_selector_count_ != 0) {
+    selectors_ = std::make_unique<TrafficSelector[]>(local_selector_count_ +
+                                                     remote_selector_count_);
+    std::copy(config.local_selectors.begin(), config.local_selectors.end(),
+              selectors_.get());
+    std::copy(config.remote_selectors.begin(), config.remote_selectors.end(),
+              selectors_.get() + local_selector_count_);
+  }
+  // Fingerprint() is always kFingerprintSize hex digits.
+  const std::string encryption = config.encryption_key.Fingerprint();
+  std::memcpy(encryption_key_fingerprint_, encryption.data(),
+              std::min(encryption.size(), kFingerprintSize));
+  if (has_integrity_key_) {
+    const std::string integrity = config.integrity_key.Fingerprint();
+    std::memcpy(integrity_key_fingerprint_, integrity.data(),
+                std::min(integrity.size(), kFingerprintSize));
+  }
+}
+
+std::string SecurityAssociation::encryption_key_fingerprint() const {
+  return std::string(encryption_key_fingerprint_, kFingerprintSize);
+}
+
+std::string SecurityAssociation::integrity_key_fingerprint() const {
+  if (!has_integrity_key_) return std::string();
+  return std::string(integrity_key_fingerprint_, kFingerprintSize);
+}
 
 absl::Status SecurityAssociation::RefuseExpired() {
   ++counters_.expired_drops;
@@ -101,7 +151,7 @@ absl::Status SecurityAssociation::RefuseExpired() {
 absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumber() {
   absl::Status usable = CheckUsable();
   if (!usable.ok()) return usable;
-  if (last_sequence_ >= sequence_limit_) {
+  if (last_sequence_ >= sequence_limit()) {
     ++counters_.sequence_exhausted;
     RaiseExpired();
     return absl::ResourceExhaustedError(absl::StrFormat(

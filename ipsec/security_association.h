@@ -31,6 +31,7 @@
 #define CYGNET_IPSEC_SECURITY_ASSOCIATION_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "crypto/secret_bytes.h"
 #include "ipsec/esp_transform.h"
 #include "ipsec/ip_address.h"
@@ -48,8 +50,8 @@
 
 namespace cygnet::ipsec {
 
-enum class SaDirection { kInbound, kOutbound };
-enum class SaMode { kTunnel, kTransport };
+enum class SaDirection : uint8_t { kInbound, kOutbound };
+enum class SaMode : uint8_t { kTunnel, kTransport };
 
 // "Inbound" / "Outbound"; "Tunnel" / "Transport" (seed 001 `show` layout).
 absl::string_view SaDirectionName(SaDirection direction);
@@ -97,6 +99,7 @@ struct SaConfig {
   // The CHILD_SA's traffic selectors (local side, remote side). Inbound
   // tunnel-mode packets whose inner header matches none are dropped after
   // decryption (RFC 4301 section 5.2 step 4); empty lists match everything.
+  // At most 65535 per side.
   std::vector<TrafficSelector> local_selectors;
   std::vector<TrafficSelector> remote_selectors;
   // For `show ipsec sa`: "Quantum resistant" (RFC 8784 PPK in the keys) and
@@ -139,25 +142,24 @@ class SecurityAssociation {
   const IpAddress& remote_address() const { return remote_address_; }
   const EspTransform& transform() const { return transform_; }
   bool extended_sequence_numbers() const { return esn_; }
-  const std::optional<UdpEncapsulation>& udp_encapsulation() const {
+  std::optional<UdpEncapsulation> udp_encapsulation() const {
+    if (udp_encapsulation_.local_port == 0) return std::nullopt;
     return udp_encapsulation_;
   }
-  const std::vector<TrafficSelector>& local_selectors() const {
-    return local_selectors_;
+  absl::Span<const TrafficSelector> local_selectors() const {
+    return absl::MakeConstSpan(selectors_.get(), local_selector_count_);
   }
-  const std::vector<TrafficSelector>& remote_selectors() const {
-    return remote_selectors_;
+  absl::Span<const TrafficSelector> remote_selectors() const {
+    return absl::MakeConstSpan(selectors_.get() + local_selector_count_,
+                               remote_selector_count_);
   }
   bool quantum_resistant() const { return quantum_resistant_; }
   int pfs_group() const { return pfs_group_; }
   uint8_t outer_ttl() const { return outer_ttl_; }
-  // Short hashes of the keys, for `show` outputs; never the keys.
-  const std::string& encryption_key_fingerprint() const {
-    return encryption_key_fingerprint_;
-  }
-  const std::string& integrity_key_fingerprint() const {
-    return integrity_key_fingerprint_;
-  }
+  // Short hashes of the keys (SecretBytes::Fingerprint), for `show`
+  // outputs; never the keys. Empty for an SA without an integrity key.
+  std::string encryption_key_fingerprint() const;
+  std::string integrity_key_fingerprint() const;
 
   const SaCounters& counters() const { return counters_; }
   // For the packet path (esp.cc) and drivers that count their own drops.
@@ -170,6 +172,10 @@ class SecurityAssociation {
   absl::StatusOr<uint64_t> NextSequenceNumber();
   // The last number handed out (first_sequence_number - 1 before the first).
   uint64_t last_sequence_number() const { return last_sequence_; }
+  // The last usable number: 2^32 - 1, or 2^64 - 1 with ESN.
+  uint64_t sequence_limit() const {
+    return esn_ ? UINT64_MAX : uint64_t{UINT32_MAX};
+  }
 
   // --- Inbound ---
   // Before the ICV: the full sequence number or a replay error (counted).
@@ -212,32 +218,41 @@ class SecurityAssociation {
   void RaiseRekey();
   void RaiseExpired();
 
+  // Layout: the fields are ordered and sized so that an SA stays small (the
+  // SAD holds up to millions; bench/sad_bench measures bytes per SA): both
+  // selector lists share one array (null when both are empty), and "no UDP
+  // encapsulation" is port 0, which NAT-T never uses.
+  static constexpr size_t kFingerprintSize = 8;  // hex digits
+
   uint32_t spi_;
   SaDirection direction_;
   SaMode mode_;
+  // One byte of flags (set in the constructor: C++17 bit-fields take no
+  // default initializers).
+  bool esn_ : 1;
+  bool quantum_resistant_ : 1;
+  bool has_integrity_key_ : 1;
+  bool rekey_raised_ : 1;
+  bool expired_ : 1;
+  uint8_t outer_ttl_;
+  SaEvents pending_;
+  uint16_t pfs_group_;
+  uint16_t local_selector_count_ = 0;
+  uint16_t remote_selector_count_ = 0;
+  char encryption_key_fingerprint_[kFingerprintSize] = {};
+  char integrity_key_fingerprint_[kFingerprintSize] = {};
   IpAddress local_address_;
   IpAddress remote_address_;
+  UdpEncapsulation udp_encapsulation_;  // local_port 0: none
   EspTransform transform_;
-  bool esn_;
-  std::optional<UdpEncapsulation> udp_encapsulation_;
-  std::vector<TrafficSelector> local_selectors_;
-  std::vector<TrafficSelector> remote_selectors_;
-  bool quantum_resistant_;
-  int pfs_group_;
-  uint8_t outer_ttl_;
-  std::string encryption_key_fingerprint_;
-  std::string integrity_key_fingerprint_;
+  // local_selector_count_ local ones, then the remote ones.
+  std::unique_ptr<TrafficSelector[]> selectors_;
 
-  uint64_t last_sequence_;   // last number handed out
-  uint64_t sequence_limit_;  // last usable number
+  uint64_t last_sequence_;  // last number handed out
   uint64_t sequence_soft_limit_;
   ReplayWindow replay_window_;
   Lifetime lifetime_;
   SaCounters counters_;
-
-  bool rekey_raised_ = false;
-  bool expired_ = false;
-  SaEvents pending_;
 };
 
 }  // namespace cygnet::ipsec

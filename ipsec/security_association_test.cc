@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "crypto/secret_bytes.h"
@@ -98,6 +99,57 @@ TEST(SecurityAssociationCreate, RejectsBadConfigs) {
     config.lifetime.hard_packets = 5;
     EXPECT_FALSE(SecurityAssociation::Create(std::move(config), kStart).ok());
   }
+  {
+    SaConfig config = GcmConfig(SaDirection::kOutbound);
+    config.udp_encapsulation = UdpEncapsulation{4500, 0};
+    auto sa = SecurityAssociation::Create(std::move(config), kStart);
+    EXPECT_EQ(sa.status().message(),
+              "udp_encapsulation: port 0 (local 4500, remote 0)");
+  }
+  {
+    SaConfig config = GcmConfig(SaDirection::kOutbound);
+    config.pfs_group = 70000;
+    auto sa = SecurityAssociation::Create(std::move(config), kStart);
+    EXPECT_EQ(sa.status().message(),
+              "pfs_group: 70000 is not a 16-bit transform ID");
+  }
+}
+
+// The compact layout (one selector array, port 0 for "no NAT-T", key
+// fingerprints in fixed arrays) reads back what the config said.
+TEST(SecurityAssociationCreate, KeepsConfigurationForShow) {
+  SaConfig config = GcmConfig(SaDirection::kInbound);
+  config.local_selectors = {*TrafficSelector::ParseAddresses("10.0.0.0/24"),
+                            *TrafficSelector::ParseAddresses("10.0.1.0/24")};
+  config.remote_selectors = {*TrafficSelector::ParseAddresses("10.9.0.0/16")};
+  config.udp_encapsulation = UdpEncapsulation{4500, 61000};
+  config.pfs_group = 20;
+  config.quantum_resistant = true;
+  const std::string fingerprint = config.encryption_key.Fingerprint();
+  const std::vector<TrafficSelector> local = config.local_selectors;
+  const std::vector<TrafficSelector> remote = config.remote_selectors;
+  auto sa = SecurityAssociation::Create(std::move(config), kStart);
+  ASSERT_TRUE(sa.ok()) << sa.status();
+  ASSERT_EQ(sa->local_selectors().size(), 2u);
+  EXPECT_EQ(sa->local_selectors()[1], local[1]);
+  ASSERT_EQ(sa->remote_selectors().size(), 1u);
+  EXPECT_EQ(sa->remote_selectors()[0], remote[0]);
+  ASSERT_TRUE(sa->udp_encapsulation().has_value());
+  EXPECT_EQ(sa->udp_encapsulation()->remote_port, 61000);
+  EXPECT_EQ(sa->pfs_group(), 20);
+  EXPECT_TRUE(sa->quantum_resistant());
+  EXPECT_EQ(sa->encryption_key_fingerprint(), fingerprint);
+
+  // Moving keeps all of it (the SAD stores moved SAs).
+  SecurityAssociation moved = *std::move(sa);
+  EXPECT_EQ(moved.remote_selectors()[0], remote[0]);
+
+  auto plain =
+      SecurityAssociation::Create(GcmConfig(SaDirection::kInbound), kStart);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->local_selectors().empty());
+  EXPECT_TRUE(plain->remote_selectors().empty());
+  EXPECT_FALSE(plain->udp_encapsulation().has_value());
 }
 
 TEST(SecurityAssociationSequence, CountsFromOneAndNeverWraps) {

@@ -150,8 +150,8 @@ std::string TrafficSelector::ToStartEndString() const {
                          start_port_, end_address_.ToString(), end_port_);
 }
 
-bool SelectorsMatch(const std::vector<TrafficSelector>& local,
-                    const std::vector<TrafficSelector>& remote,
+bool SelectorsMatch(absl::Span<const TrafficSelector> local,
+                    absl::Span<const TrafficSelector> remote,
                     const FiveTuple& packet, bool outbound) {
   const IpAddress& local_address =
       outbound ? packet.source : packet.destination;

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "ipsec/ip_address.h"
 
 namespace cygnet::ipsec {
@@ -118,8 +119,8 @@ class TrafficSelector {
 // some selector of `remote` matches its remote side (the IKEv2 reading of
 // TSi/TSr lists: any combination). `outbound` says which side of the packet
 // is local: the source for outbound packets, the destination for inbound.
-bool SelectorsMatch(const std::vector<TrafficSelector>& local,
-                    const std::vector<TrafficSelector>& remote,
+bool SelectorsMatch(absl::Span<const TrafficSelector> local,
+                    absl::Span<const TrafficSelector> remote,
                     const FiveTuple& packet, bool outbound);
 
 // RFC 7296 section 2.9 narrowing: every non-empty intersection of a proposed
