@@ -33,35 +33,35 @@ inline uint32_t Load32(const uint8_t* p) {
 #endif
   return value;
 }
-inline void Store16(uint16_t v, uint8_t* p) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
+inline void Store16(uint16_t value, uint8_t* p) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  value = __builtin_bswap16(value);
+#endif
+  std::memcpy(p, &value, sizeof(value));
 }
-inline void Store32(uint32_t v, uint8_t* p) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
+inline void Store32(uint32_t value, uint8_t* p) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  value = __builtin_bswap32(value);
+#endif
+  std::memcpy(p, &value, sizeof(value));
 }
 
-// RFC 1071 one's complement sum of the 16-bit words, folded to at most
-// 16 bits so callers can add a few more words without overflow. Adds 32 bits
-// at a time (RFC 1071 section 2(B): 2^16 = 1 in one's complement arithmetic,
-// so the two halves of a 32-bit word land in the same sum); the result is 0
-// only when every input was 0, as with 16-bit steps.
-uint32_t SumWords(const uint8_t* data, size_t size, uint32_t sum) {
-  uint64_t wide = sum;
+// RFC 1071 one's complement sum of the 16-bit words, not yet folded (the
+// caller adds what it needs and folds once). Adds 32 bits at a time (RFC 1071
+// section 2(B): 2^16 = 1 in one's complement arithmetic, so the two halves of
+// a 32-bit word land in the same sum); 64 bits cannot overflow for any IP
+// packet.
+uint64_t SumWords(const uint8_t* data, size_t size, uint64_t sum) {
   size_t i = 0;
-  for (; i + 4 <= size; i += 4) wide += Load32(data + i);
+  for (; i + 4 <= size; i += 4) sum += Load32(data + i);
   if (i + 2 <= size) {
-    wide += Load16(data + i);
+    sum += Load16(data + i);
     i += 2;
   }
-  if (i < size) wide += static_cast<uint32_t>(data[i]) << 8;
-  while (wide >> 16) wide = (wide & 0xffff) + (wide >> 16);
-  return static_cast<uint32_t>(wide);
+  if (i < size) sum += static_cast<uint32_t>(data[i]) << 8;
+  return sum;
 }
-uint16_t FoldChecksum(uint32_t sum) {
+uint16_t FoldChecksum(uint64_t sum) {
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return static_cast<uint16_t>(~sum);
 }
@@ -501,8 +501,8 @@ absl::Status Encapsulate(SecurityAssociation& sa, PacketBuffer& packet,
     const uint8_t* destination = sa.remote_address().bytes().data();
     // The checksum is summed from the values, not read back from the
     // header just written (that read stalls on store forwarding).
-    uint32_t sum =
-        uint32_t{first_word} + total_length + identification + ttl_protocol;
+    uint64_t sum =
+        uint64_t{first_word} + total_length + identification + ttl_protocol;
     sum = SumWords(source, 4, sum);
     sum = SumWords(destination, 4, sum);
     Store16(first_word, p);
@@ -532,7 +532,7 @@ absl::Status Encapsulate(SecurityAssociation& sa, PacketBuffer& packet,
     if (!v4) {
       // RFC 8200 section 8.1: IPv6 UDP needs a checksum (RFC 3948 section
       // 2.1's zero checksum is an IPv4 allowance).
-      uint32_t sum = SumWords(p + 8, 32, 0);
+      uint64_t sum = SumWords(p + 8, 32, 0);
       sum += kProtocolUdp;
       sum += udp_length;
       sum = SumWords(u, udp_length, sum);
