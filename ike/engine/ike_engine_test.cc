@@ -65,6 +65,18 @@ IkePolicy SeedPolicy(const std::string& name, const char* local,
   return policy;
 }
 
+TEST(IkePolicyValidation, LifetimesPositiveAndWithinTheSaLimit) {
+  IkePolicy policy =
+      SeedPolicy("p", "198.51.100.5", "198.51.100.21", "cisco123");
+  EXPECT_TRUE(ValidateIkePolicy(policy).ok());
+  policy.child_lifetime = absl::ZeroDuration();
+  EXPECT_EQ(ValidateIkePolicy(policy).message(),
+            "policy 'p': lifetimes must be positive");
+  policy.child_lifetime = absl::Hours(24 * 365 * 100) + absl::Seconds(1);
+  EXPECT_EQ(ValidateIkePolicy(policy).message(),
+            "policy 'p': child_lifetime 876000h1s is longer than 100 years");
+}
+
 void AddSeedPolicies(Simulation& sim, const std::string& psk_a = "cisco123",
                      const std::string& psk_b = "cisco123") {
   ASSERT_TRUE(sim.a()

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "crypto/hex.h"
 
 namespace cygnet::ike {
@@ -114,6 +115,12 @@ absl::Status ValidateIkePolicy(const IkePolicy& policy) {
   if (policy.ike_lifetime <= absl::ZeroDuration() ||
       policy.child_lifetime <= absl::ZeroDuration()) {
     return bad("lifetimes must be positive");
+  }
+  // ipsec::Lifetime keeps times in int64 nanoseconds and refuses more.
+  if (policy.child_lifetime > absl::Hours(24 * 365 * 100)) {
+    return bad(absl::StrCat("child_lifetime ",
+                            absl::FormatDuration(policy.child_lifetime),
+                            " is longer than 100 years"));
   }
   if (policy.local_address.is_v4() != policy.remote_address.is_v4()) {
     return bad("local and remote addresses of different families");
