@@ -250,6 +250,46 @@ std::vector<const Transform*> GroupsToTry(
   return order;
 }
 
+// The cipher half of a proposal, the same for IKE and ESP: the first received
+// encryption transform the local config accepts, with its integrity
+// transform: NONE or none at all for an AEAD, else the first received
+// integrity algorithm the config accepts (RFC 7296 section 3.3.3).
+struct CipherPick {
+  const Transform* encryption = nullptr;
+  const Transform* integrity = nullptr;  // may be null for an AEAD
+  EncryptionAlgorithm encryption_algorithm;
+  IntegrityAlgorithm integrity_algorithm = IntegrityAlgorithm::kNone;
+};
+
+std::optional<CipherPick> PickCipher(
+    SaProtocol protocol, const std::vector<EncryptionAlgorithm>& encryption,
+    const std::vector<IntegrityAlgorithm>& integrity, const Grouped& g) {
+  for (const Transform* t : g.encryption) {
+    absl::StatusOr<EncryptionAlgorithm> algorithm =
+        DecodeEncryption(protocol, *t);
+    if (!algorithm.ok() || !Contains(encryption, *algorithm)) continue;
+    CipherPick pick;
+    pick.encryption = t;
+    pick.encryption_algorithm = *algorithm;
+    if (IsAead(*algorithm)) {
+      if (!AeadCompatibleIntegrity(g)) continue;
+      pick.integrity = NoneTransform(g.integrity);
+      return pick;
+    }
+    for (const Transform* i : g.integrity) {
+      absl::StatusOr<IntegrityAlgorithm> candidate =
+          DecodeIntegrity(protocol, *i);
+      if (candidate.ok() && *candidate != IntegrityAlgorithm::kNone &&
+          Contains(integrity, *candidate)) {
+        pick.integrity = i;
+        pick.integrity_algorithm = *candidate;
+        return pick;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<IkePick> TryIke(const IkeProposalConfig& local, const Grouped& g,
                               std::optional<wire::KeyExchangeGroup> preferred) {
   IkePick pick;
@@ -270,33 +310,14 @@ std::optional<IkePick> TryIke(const IkeProposalConfig& local, const Grouped& g,
     }
   }
   if (pick.prf == nullptr || pick.key_exchange == nullptr) return std::nullopt;
-  for (const Transform* t : g.encryption) {
-    absl::StatusOr<EncryptionAlgorithm> encryption =
-        DecodeEncryption(SaProtocol::kIke, *t);
-    if (!encryption.ok() || !Contains(local.encryption, *encryption)) continue;
-    if (IsAead(*encryption)) {
-      if (!AeadCompatibleIntegrity(g)) continue;
-      pick.integrity = NoneTransform(g.integrity);
-      pick.suite.integrity = IntegrityAlgorithm::kNone;
-    } else {
-      pick.integrity = nullptr;
-      for (const Transform* i : g.integrity) {
-        absl::StatusOr<IntegrityAlgorithm> integrity =
-            DecodeIntegrity(SaProtocol::kIke, *i);
-        if (integrity.ok() && *integrity != IntegrityAlgorithm::kNone &&
-            Contains(local.integrity, *integrity)) {
-          pick.integrity = i;
-          pick.suite.integrity = *integrity;
-          break;
-        }
-      }
-      if (pick.integrity == nullptr) continue;
-    }
-    pick.encryption = t;
-    pick.suite.encryption = *encryption;
-    return pick;
-  }
-  return std::nullopt;
+  std::optional<CipherPick> cipher =
+      PickCipher(SaProtocol::kIke, local.encryption, local.integrity, g);
+  if (!cipher.has_value()) return std::nullopt;
+  pick.encryption = cipher->encryption;
+  pick.integrity = cipher->integrity;
+  pick.suite.encryption = cipher->encryption_algorithm;
+  pick.suite.integrity = cipher->integrity_algorithm;
+  return pick;
 }
 
 std::string IkeProposalProblem(absl::Span<const IkeProposalConfig> local,
@@ -400,33 +421,14 @@ std::optional<EspPick> TryEsp(const EspProposalConfig& local, const Grouped& g,
     }
   }
   if (pick.esn == nullptr) return std::nullopt;
-  for (const Transform* t : g.encryption) {
-    absl::StatusOr<EncryptionAlgorithm> encryption =
-        DecodeEncryption(SaProtocol::kEsp, *t);
-    if (!encryption.ok() || !Contains(local.encryption, *encryption)) continue;
-    if (IsAead(*encryption)) {
-      if (!AeadCompatibleIntegrity(g)) continue;
-      pick.integrity = NoneTransform(g.integrity);
-      pick.suite.integrity = IntegrityAlgorithm::kNone;
-    } else {
-      pick.integrity = nullptr;
-      for (const Transform* i : g.integrity) {
-        absl::StatusOr<IntegrityAlgorithm> integrity =
-            DecodeIntegrity(SaProtocol::kEsp, *i);
-        if (integrity.ok() && *integrity != IntegrityAlgorithm::kNone &&
-            Contains(local.integrity, *integrity)) {
-          pick.integrity = i;
-          pick.suite.integrity = *integrity;
-          break;
-        }
-      }
-      if (pick.integrity == nullptr) continue;
-    }
-    pick.encryption = t;
-    pick.suite.encryption = *encryption;
-    return pick;
-  }
-  return std::nullopt;
+  std::optional<CipherPick> cipher =
+      PickCipher(SaProtocol::kEsp, local.encryption, local.integrity, g);
+  if (!cipher.has_value()) return std::nullopt;
+  pick.encryption = cipher->encryption;
+  pick.integrity = cipher->integrity;
+  pick.suite.encryption = cipher->encryption_algorithm;
+  pick.suite.integrity = cipher->integrity_algorithm;
+  return pick;
 }
 
 std::string EspProposalProblem(absl::Span<const EspProposalConfig> local,
