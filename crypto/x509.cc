@@ -606,12 +606,15 @@ absl::Status CheckText(absl::string_view field, absl::string_view value) {
   return absl::OkStatus();
 }
 
-bool AddIa5Name(GENERAL_NAMES* names, int type, const std::string& value) {
+// Appends one subjectAltName entry: an IA5String for GEN_DNS / GEN_EMAIL,
+// an OCTET STRING for GEN_IPADD (RFC 5280 section 4.2.1.6).
+bool AddName(GENERAL_NAMES* names, int type, absl::Span<const uint8_t> value) {
   Ptr<GENERAL_NAME> name(GENERAL_NAME_new());
-  ASN1_IA5STRING* text = ASN1_IA5STRING_new();
+  ASN1_STRING* text = ASN1_STRING_type_new(
+      type == GEN_IPADD ? V_ASN1_OCTET_STRING : V_ASN1_IA5STRING);
   if (name == nullptr || text == nullptr ||
       !ASN1_STRING_set(text, value.data(), value.size())) {
-    ASN1_IA5STRING_free(text);
+    ASN1_STRING_free(text);
     return false;
   }
   GENERAL_NAME_set0_value(name.get(), type, text);
@@ -620,18 +623,9 @@ bool AddIa5Name(GENERAL_NAMES* names, int type, const std::string& value) {
   return true;
 }
 
-bool AddIpName(GENERAL_NAMES* names, const std::vector<uint8_t>& address) {
-  Ptr<GENERAL_NAME> name(GENERAL_NAME_new());
-  ASN1_OCTET_STRING* octets = ASN1_OCTET_STRING_new();
-  if (name == nullptr || octets == nullptr ||
-      !ASN1_OCTET_STRING_set(octets, address.data(), address.size())) {
-    ASN1_OCTET_STRING_free(octets);
-    return false;
-  }
-  GENERAL_NAME_set0_value(name.get(), GEN_IPADD, octets);
-  if (!sk_GENERAL_NAME_push(names, name.get())) return false;
-  name.release();
-  return true;
+absl::Span<const uint8_t> Bytes(const std::string& text) {
+  return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(text.data()),
+                             text.size());
 }
 
 }  // namespace
@@ -767,15 +761,16 @@ static absl::StatusOr<Certificate> Build(
     Ptr<GENERAL_NAMES> names(sk_GENERAL_NAME_new_null());
     if (names == nullptr) return Internal("subjectAltName");
     for (const std::string& name : dns_names) {
-      if (!AddIa5Name(names.get(), GEN_DNS, name)) {
+      if (!AddName(names.get(), GEN_DNS, Bytes(name))) {
         return Internal("subjectAltName DNS");
       }
     }
     for (const std::vector<uint8_t>& ip : ip_addresses) {
-      if (!AddIpName(names.get(), ip)) return Internal("subjectAltName IP");
+      if (!AddName(names.get(), GEN_IPADD, ip))
+        return Internal("subjectAltName IP");
     }
     for (const std::string& email : email_addresses) {
-      if (!AddIa5Name(names.get(), GEN_EMAIL, email)) {
+      if (!AddName(names.get(), GEN_EMAIL, Bytes(email))) {
         return Internal("subjectAltName email");
       }
     }
