@@ -43,6 +43,7 @@
 #include "ike/engine/show_ikev2.h"
 #include "ipsec/esp.h"
 #include "ipsec/sa_database.h"
+#include "ipsec/sad_decapsulation.h"
 #include "ipsec/show_ipsec_sa.h"
 
 namespace {
@@ -263,15 +264,11 @@ class Router {
                                        static_cast<size_t>(n)};
     cygnet::ipsec::DecapsulationCounters counters;
     cygnet::ipsec::Decapsulated out;
-    // The shared_ptr keeps the SA alive while the packet is processed even
-    // if the engine removes it from the SAD meanwhile.
+    // `held` keeps the SA alive while the packet is processed even if the
+    // engine removes it from the SAD meanwhile.
     std::shared_ptr<cygnet::ipsec::SecurityAssociation> held;
-    absl::Status opened = cygnet::ipsec::Decapsulate(
-        [&](uint32_t spi, const IpAddress& destination) {
-          held = sad_.LookupInbound(spi, destination);
-          return held.get();
-        },
-        packet, counters, &out);
+    absl::Status opened =
+        cygnet::ipsec::DecapsulateFromSad(sad_, packet, counters, &out, &held);
     if (!opened.ok()) {
       ++errors;
       std::fprintf(stderr, "%s: ESP dropped: %s\n", name_.c_str(),

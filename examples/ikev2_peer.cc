@@ -87,6 +87,7 @@
 #include "ike/engine/show_ikev2.h"
 #include "ipsec/esp.h"
 #include "ipsec/sa_database.h"
+#include "ipsec/sad_decapsulation.h"
 #include "ipsec/show_ipsec_sa.h"
 #include "keymgmt/ppk/http.h"
 #include "keymgmt/ppk/http_ppk_source.h"
@@ -627,12 +628,8 @@ void Peer::ReceiveIke(int fd, uint16_t local_port, absl::Time now) {
 void Peer::HandleEsp(cygnet::ipsec::PacketBuffer& packet, absl::Time now) {
   cygnet::ipsec::Decapsulated out;
   std::shared_ptr<cygnet::ipsec::SecurityAssociation> held;
-  absl::Status opened = cygnet::ipsec::Decapsulate(
-      [&](uint32_t spi, const IpAddress& destination) {
-        held = sad_.LookupInbound(spi, destination);
-        return held.get();
-      },
-      packet, decap_counters_, &out);
+  absl::Status opened = cygnet::ipsec::DecapsulateFromSad(
+      sad_, packet, decap_counters_, &out, &held);
   if (!opened.ok()) {
     ++esp_dropped_;
     Log(absl::StrCat("ESP dropped: ", opened.message()));
@@ -929,7 +926,8 @@ int Peer::Run() {
                   child_installed_ ? absl::InfiniteFuture() : deadline});
     // Clamp first: wake may be InfiniteFuture (INT64_MAX milliseconds).
     int timeout_ms = static_cast<int>(
-        std::clamp<int64_t>(absl::ToInt64Milliseconds(wake - now), -1, 199) + 1);
+        std::clamp<int64_t>(absl::ToInt64Milliseconds(wake - now), -1, 199) +
+        1);
     pollfd fds[5];
     int count = 0;
     fds[count++] = {ike_fd_, POLLIN, 0};
