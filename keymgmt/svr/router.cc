@@ -203,6 +203,16 @@ struct SvrRouter::ReceiveSession {
   NonceWindow window;
 };
 
+namespace {
+
+// Generations count 1..0xffff and wrap to 1; 0 means "none yet".
+bool NewerGeneration(uint16_t generation, uint16_t current) {
+  return current == 0 ||
+         static_cast<int16_t>(static_cast<uint16_t>(generation - current)) > 0;
+}
+
+}  // namespace
+
 class SvrRouter::Impl {
  public:
   explicit Impl(SvrRouter& r) : r_(r) {}
@@ -673,6 +683,93 @@ class SvrRouter::Impl {
       if (k.index == index) return &k;
     }
     return nullptr;
+  }
+  // ---- The receive steps ReceivePacket and ForwardPacket share ----
+
+  using SessionKey = std::pair<std::string, uint32_t>;
+
+  // The session `key` names (null if none yet), after refusing a nonce its
+  // window has seen.
+  absl::StatusOr<ReceiveSession*> SessionIfNotReplayed(
+      const SessionKey& key, const ParsedPacket& packet) {
+    auto it = receive_sessions.find(key);
+    if (it == receive_sessions.end()) return nullptr;
+    if (!it->second.window.Check(packet.header.nonce)) {
+      ++r_.counters_.packet_replayed;
+      return absl::PermissionDeniedError(
+          absl::StrCat("nonce ", packet.header.nonce, " replayed"));
+    }
+    return &it->second;
+  }
+
+  // The metadata TLV authenticated and decrypted under our metadata key of
+  // the index the packet names.
+  absl::StatusOr<MetadataPlaintext> OpenMetadataTlv(
+      const ParsedPacket& packet) {
+    const LocalMetadataKey* local_key = FindLocalKey(packet.metadata_key_index);
+    if (local_key == nullptr) {
+      ++r_.counters_.packet_unknown_key_index;
+      return absl::PermissionDeniedError(absl::StrCat(
+          "metadata key index ", packet.metadata_key_index, " unknown"));
+    }
+    absl::StatusOr<MetadataPlaintext> opened =
+        OpenMetadata(packet, *local_key->key);
+    if (!opened.ok()) ++r_.counters_.packet_authentication_failed;
+    return opened;
+  }
+
+  // After a TLV authenticated: the session, created if new (within
+  // RouterOptions::max_sessions), takes the packet's payload key when its
+  // generation is newer (a late TLV of an older generation never rolls the
+  // session back) and the session metadata.
+  absl::StatusOr<ReceiveSession*> AdoptPayloadKey(
+      const SessionKey& key, ReceiveSession* session,
+      const ParsedPacket& packet, std::shared_ptr<SvrKey> payload_key,
+      std::vector<uint8_t> metadata) {
+    if (session == nullptr) {
+      if (receive_sessions.size() >= r_.options_.max_sessions) {
+        ++r_.counters_.packet_session_limit;
+        return absl::ResourceExhaustedError("sessions: limit reached");
+      }
+      session = &receive_sessions.emplace(key, ReceiveSession{}).first->second;
+    }
+    if (NewerGeneration(packet.header.generation, session->generation)) {
+      session->previous = session->key;
+      session->key = std::move(payload_key);
+      session->generation = packet.header.generation;
+    }
+    session->metadata = std::move(metadata);
+    return session;
+  }
+
+  // For a packet without the TLV: the session's payload key of the packet's
+  // generation (the current one or the one before), once the payload tag
+  // verified under it.
+  absl::StatusOr<std::shared_ptr<SvrKey>> SessionPayloadKey(
+      ReceiveSession* session, const ParsedPacket& packet) {
+    if (session == nullptr) {
+      ++r_.counters_.packet_unknown_session;
+      return absl::NotFoundError(
+          absl::StrCat("session ", packet.header.session_id, " unknown"));
+    }
+    std::shared_ptr<SvrKey> key;
+    if (packet.header.generation == session->generation) {
+      key = session->key;
+    } else if (session->previous &&
+               static_cast<uint16_t>(packet.header.generation + 1) ==
+                   session->generation) {
+      key = session->previous;
+    }
+    if (key == nullptr) {
+      ++r_.counters_.packet_unknown_session;
+      return absl::NotFoundError(absl::StrCat(
+          "payload key generation ", packet.header.generation, " unknown"));
+    }
+    if (absl::Status s = VerifyPayloadTag(packet, *key); !s.ok()) {
+      ++r_.counters_.packet_authentication_failed;
+      return s;
+    }
+    return key;
   }
 
   // ----- receiving BFD metadata -----
@@ -1350,16 +1447,6 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::SendPacket(
   return bytes;
 }
 
-namespace {
-
-// Generations count 1..0xffff and wrap to 1; 0 means "none yet".
-bool NewerGeneration(uint16_t generation, uint16_t current) {
-  return current == 0 ||
-         static_cast<int16_t>(static_cast<uint16_t>(generation - current)) > 0;
-}
-
-}  // namespace
-
 absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
     absl::string_view from_peer, absl::Span<const uint8_t> bytes,
     absl::Time now) {
@@ -1373,75 +1460,32 @@ absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
     ++counters_.packet_unknown_session;
     return absl::NotFoundError(absl::StrCat("peer '", from_peer, "'"));
   }
-  const auto key =
-      std::make_pair(std::string(from_peer), parsed->header.session_id);
-  auto sit = impl_->receive_sessions.find(key);
-  if (sit != impl_->receive_sessions.end() &&
-      !sit->second.window.Check(parsed->header.nonce)) {
-    ++counters_.packet_replayed;
-    return absl::PermissionDeniedError(
-        absl::StrCat("nonce ", parsed->header.nonce, " replayed"));
-  }
+  const Impl::SessionKey key(std::string(from_peer), parsed->header.session_id);
+  absl::StatusOr<ReceiveSession*> session =
+      impl_->SessionIfNotReplayed(key, *parsed);
+  if (!session.ok()) return session.status();
   std::shared_ptr<SvrKey> payload_key;
-  std::vector<uint8_t> metadata;
   if (parsed->has_metadata) {
-    const LocalMetadataKey* mk =
-        impl_->FindLocalKey(parsed->metadata_key_index);
-    if (mk == nullptr) {
-      ++counters_.packet_unknown_key_index;
-      return absl::PermissionDeniedError(absl::StrCat(
-          "metadata key index ", parsed->metadata_key_index, " unknown"));
-    }
-    auto opened = OpenMetadata(*parsed, *mk->key);
-    if (!opened.ok()) {
-      ++counters_.packet_authentication_failed;
-      return opened.status();
-    }
-    auto pk = SvrKey::Create(std::move(opened->payload_key));
-    if (!pk.ok()) return pk.status();
-    payload_key = std::make_shared<SvrKey>(std::move(*pk));
-    metadata = std::move(opened->session_metadata);
-    if (sit == impl_->receive_sessions.end()) {
-      if (impl_->receive_sessions.size() >= options_.max_sessions) {
-        ++counters_.packet_session_limit;
-        return absl::ResourceExhaustedError("sessions: limit reached");
-      }
-      sit = impl_->receive_sessions.emplace(key, ReceiveSession{}).first;
-    }
-    ReceiveSession& rs = sit->second;
-    // A late TLV of an older generation opens its own packet but never
-    // rolls the session back.
-    if (NewerGeneration(parsed->header.generation, rs.generation)) {
-      rs.previous = rs.key;
-      rs.key = payload_key;
-      rs.generation = parsed->header.generation;
-    }
-    rs.metadata = metadata;
+    absl::StatusOr<MetadataPlaintext> opened = impl_->OpenMetadataTlv(*parsed);
+    if (!opened.ok()) return opened.status();
+    absl::StatusOr<SvrKey> packet_key =
+        SvrKey::Create(std::move(opened->payload_key));
+    if (!packet_key.ok()) return packet_key.status();
+    // This packet decrypts under its own key, even when it is an older
+    // generation than the session keeps.
+    payload_key = std::make_shared<SvrKey>(*std::move(packet_key));
+    session = impl_->AdoptPayloadKey(key, *session, *parsed, payload_key,
+                                     std::move(opened->session_metadata));
+    if (!session.ok()) return session.status();
   } else {
-    if (sit == impl_->receive_sessions.end()) {
-      ++counters_.packet_unknown_session;
-      return absl::NotFoundError(
-          absl::StrCat("session ", parsed->header.session_id, " unknown"));
-    }
-    ReceiveSession& rs = sit->second;
-    if (parsed->header.generation == rs.generation) {
-      payload_key = rs.key;
-    } else if (rs.previous && static_cast<uint16_t>(parsed->header.generation +
-                                                    1) == rs.generation) {
-      payload_key = rs.previous;
-    } else {
-      ++counters_.packet_unknown_session;
-      return absl::NotFoundError(absl::StrCat(
-          "payload key generation ", parsed->header.generation, " unknown"));
-    }
-    if (auto s = VerifyPayloadTag(*parsed, *payload_key); !s.ok()) {
-      ++counters_.packet_authentication_failed;
-      return s;
-    }
-    metadata = rs.metadata;
+    absl::StatusOr<std::shared_ptr<SvrKey>> session_key =
+        impl_->SessionPayloadKey(*session, *parsed);
+    if (!session_key.ok()) return session_key.status();
+    payload_key = *std::move(session_key);
   }
-  sit->second.window.Update(parsed->header.nonce);
-  sit->second.last_seen = now;
+  ReceiveSession& rs = **session;
+  rs.window.Update(parsed->header.nonce);
+  rs.last_seen = now;
   auto payload = DecryptPayload(*parsed, *payload_key);
   if (!payload.ok()) {
     ++counters_.packet_malformed;
@@ -1450,7 +1494,7 @@ absl::StatusOr<SvrRouter::Received> SvrRouter::ReceivePacket(
   ++counters_.packets_received;
   Received out;
   out.session_id = parsed->header.session_id;
-  out.session_metadata = std::move(metadata);
+  out.session_metadata = rs.metadata;
   out.payload = std::move(*payload);
   return out;
 }
@@ -1474,76 +1518,37 @@ absl::StatusOr<std::vector<uint8_t>> SvrRouter::ForwardPacket(
     ++counters_.packet_malformed;
     return parsed.status();
   }
-  const auto key =
-      std::make_pair(std::string(from_peer), parsed->header.session_id);
-  auto sit = impl_->receive_sessions.find(key);
-  if (sit != impl_->receive_sessions.end() &&
-      !sit->second.window.Check(parsed->header.nonce)) {
-    ++counters_.packet_replayed;
-    return absl::PermissionDeniedError(
-        absl::StrCat("nonce ", parsed->header.nonce, " replayed"));
-  }
+  const Impl::SessionKey key(std::string(from_peer), parsed->header.session_id);
+  absl::StatusOr<ReceiveSession*> session =
+      impl_->SessionIfNotReplayed(key, *parsed);
+  if (!session.ok()) return session.status();
+  std::vector<uint8_t> out;
   if (parsed->has_metadata) {
-    const LocalMetadataKey* mk =
-        impl_->FindLocalKey(parsed->metadata_key_index);
-    if (mk == nullptr) {
-      ++counters_.packet_unknown_key_index;
-      return absl::PermissionDeniedError(absl::StrCat(
-          "metadata key index ", parsed->metadata_key_index, " unknown"));
-    }
-    auto opened = OpenMetadata(*parsed, *mk->key);
-    if (!opened.ok()) {
-      ++counters_.packet_authentication_failed;
-      return opened.status();
-    }
-    auto out =
+    absl::StatusOr<MetadataPlaintext> opened = impl_->OpenMetadataTlv(*parsed);
+    if (!opened.ok()) return opened.status();
+    absl::StatusOr<std::vector<uint8_t>> rewrapped =
         RewrapMetadata(*parsed, *opened, *next->key, next->index, random_);
-    if (!out.ok()) return out.status();
-    auto pk = SvrKey::Create(std::move(opened->payload_key));
-    if (!pk.ok()) return pk.status();
-    if (sit == impl_->receive_sessions.end()) {
-      if (impl_->receive_sessions.size() >= options_.max_sessions) {
-        ++counters_.packet_session_limit;
-        return absl::ResourceExhaustedError("sessions: limit reached");
-      }
-      sit = impl_->receive_sessions.emplace(key, ReceiveSession{}).first;
-    }
-    ReceiveSession& rs = sit->second;
-    if (NewerGeneration(parsed->header.generation, rs.generation)) {
-      rs.previous = rs.key;
-      rs.key = std::make_shared<SvrKey>(std::move(*pk));
-      rs.generation = parsed->header.generation;
-    }
-    rs.metadata = std::move(opened->session_metadata);
-    rs.window.Update(parsed->header.nonce);
-    rs.last_seen = now;
-    ++counters_.packets_forwarded;
-    return out;
+    if (!rewrapped.ok()) return rewrapped.status();
+    absl::StatusOr<SvrKey> packet_key =
+        SvrKey::Create(std::move(opened->payload_key));
+    if (!packet_key.ok()) return packet_key.status();
+    session =
+        impl_->AdoptPayloadKey(key, *session, *parsed,
+                               std::make_shared<SvrKey>(*std::move(packet_key)),
+                               std::move(opened->session_metadata));
+    if (!session.ok()) return session.status();
+    out = *std::move(rewrapped);
+  } else {
+    absl::StatusOr<std::shared_ptr<SvrKey>> session_key =
+        impl_->SessionPayloadKey(*session, *parsed);
+    if (!session_key.ok()) return session_key.status();
+    out.assign(bytes.begin(), bytes.end());
   }
-  if (sit == impl_->receive_sessions.end()) {
-    ++counters_.packet_unknown_session;
-    return absl::NotFoundError(
-        absl::StrCat("session ", parsed->header.session_id, " unknown"));
-  }
-  ReceiveSession& rs = sit->second;
-  std::shared_ptr<SvrKey> payload_key =
-      parsed->header.generation == rs.generation ? rs.key
-      : (rs.previous &&
-         static_cast<uint16_t>(parsed->header.generation + 1) == rs.generation)
-          ? rs.previous
-          : nullptr;
-  if (payload_key == nullptr) {
-    ++counters_.packet_unknown_session;
-    return absl::NotFoundError("payload key generation unknown");
-  }
-  if (auto s = VerifyPayloadTag(*parsed, *payload_key); !s.ok()) {
-    ++counters_.packet_authentication_failed;
-    return s;
-  }
+  ReceiveSession& rs = **session;
   rs.window.Update(parsed->header.nonce);
   rs.last_seen = now;
   ++counters_.packets_forwarded;
-  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+  return out;
 }
 
 // ----- status ----------------------------------------------------------------

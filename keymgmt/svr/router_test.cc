@@ -182,6 +182,44 @@ PacketFixture MakePackets(uint64_t seed) {
   return f;
 }
 
+// RouterOptions::max_sessions bounds the receive sessions a peer's first
+// packets can create; packets of existing sessions still pass.
+TEST(SvrRouterTest, SessionLimitRefusesNewSessionsOnly) {
+  SvrSimulation::Options o = FastOptions(31);
+  o.max_sessions = 2;
+  auto sim = TwoRouters(o, 1);
+  ASSERT_NE(sim, nullptr);
+  ASSERT_TRUE(sim->RunUntilConverged(absl::Minutes(1)));
+  SvrRouter& branch = sim->router("branch");
+  SvrRouter& headend = sim->router("headend");
+  // The limit holds per direction, so the branch closes its second send
+  // session before it opens a third; the headend still has two.
+  std::vector<uint32_t> sessions;
+  for (int i = 0; i < 3; ++i) {
+    if (i == 2) branch.CloseSession(sessions[1]);
+    auto id = branch.OpenSession("headend", Bytes("md"), sim->now());
+    ASSERT_TRUE(id.ok()) << id.status();
+    sessions.push_back(*id);
+    if (i == 2) break;
+    auto packet = branch.SendPacket(sessions[i], Bytes("x"), sim->now());
+    ASSERT_TRUE(packet.ok());
+    EXPECT_TRUE(headend.ReceivePacket("branch", *packet, sim->now()).ok());
+  }
+  auto third = branch.SendPacket(sessions[2], Bytes("x"), sim->now());
+  ASSERT_TRUE(third.ok());
+  auto refused = headend.ReceivePacket("branch", *third, sim->now());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.status().message(), "sessions: limit reached");
+  EXPECT_EQ(headend.counters().packet_session_limit, 1u);
+  // The first session's later packets (payload key only) are unaffected.
+  auto later = branch.SendPacket(sessions[0], Bytes("y"), sim->now());
+  ASSERT_TRUE(later.ok());
+  auto received = headend.ReceivePacket("branch", *later, sim->now());
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->payload, Bytes("y"));
+  EXPECT_EQ(received->session_metadata, Bytes("md"));
+}
+
 TEST(SvrRouterTest, TamperedPacketsAreRejectedAndCounted) {
   PacketFixture f = MakePackets(4);
   SvrRouter& headend = f.sim->router("headend");

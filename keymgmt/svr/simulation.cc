@@ -82,6 +82,7 @@ absl::StatusOr<std::unique_ptr<SvrSimulation>> SvrSimulation::Create(
     ro.config = options.config;
     ro.peers = peers[r.name];
     ro.metadata_packets = options.metadata_packets;
+    ro.max_sessions = options.max_sessions;
     for (size_t i = 1; i < r.nodes.size(); ++i) {
       auto store = RedundantNodeKeyStore::Create(*identity, r.name);
       if (!store.ok()) return store.status();

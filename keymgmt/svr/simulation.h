@@ -57,8 +57,9 @@ class SvrSimulation {
     absl::Duration min_delay = absl::Milliseconds(5);
     absl::Duration max_delay = absl::Milliseconds(60);
     SecurityKeyManagementConfig config;
-    bool ca_issued = false;    // else self-signed, no trusted CA list
-    int metadata_packets = 1;  // RouterOptions::metadata_packets
+    bool ca_issued = false;       // else self-signed, no trusted CA list
+    int metadata_packets = 1;     // RouterOptions::metadata_packets
+    size_t max_sessions = 65536;  // RouterOptions::max_sessions
     absl::Time start = absl::FromUnixSeconds(1767225600);  // 2026-01-01
   };
   struct FlowStats {
