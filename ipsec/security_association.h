@@ -95,6 +95,7 @@ struct SaConfig {
   // Inbound only: 0 disables anti-replay, else 32..65536 packets.
   uint32_t replay_window_size = 64;
   LifetimeLimits lifetime;
+  // RFC 3948 NAT traversal; both ports nonzero.
   std::optional<UdpEncapsulation> udp_encapsulation;
   // The CHILD_SA's traffic selectors (local side, remote side). Inbound
   // tunnel-mode packets whose inner header matches none are dropped after
@@ -103,7 +104,8 @@ struct SaConfig {
   std::vector<TrafficSelector> local_selectors;
   std::vector<TrafficSelector> remote_selectors;
   // For `show ipsec sa`: "Quantum resistant" (RFC 8784 PPK in the keys) and
-  // the PFS group of the CHILD_SA exchange (0 = none).
+  // the PFS group of the CHILD_SA exchange (0 = none; a 16-bit transform
+  // ID).
   bool quantum_resistant = false;
   int pfs_group = 0;
   // Outer header hop limit / TTL of outbound packets.
