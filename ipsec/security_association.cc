@@ -148,7 +148,7 @@ absl::Status SecurityAssociation::RefuseExpired() {
       absl::StrFormat("SA 0x%08x expired", spi_));
 }
 
-absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumber() {
+absl::StatusOr<uint64_t> SecurityAssociation::NextSequenceNumberSlow() {
   absl::Status usable = CheckUsable();
   if (!usable.ok()) return usable;
   if (last_sequence_ >= sequence_limit()) {

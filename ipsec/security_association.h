@@ -171,7 +171,14 @@ class SecurityAssociation {
   // Reserves the next sequence number. Errors (and counts): the SA is
   // hard-expired ("SA 0x... expired"), or the counter would wrap
   // ("sequence number exhausted"), which also expires the SA.
-  absl::StatusOr<uint64_t> NextSequenceNumber();
+  absl::StatusOr<uint64_t> NextSequenceNumber() {
+    // Inline for the common case: every outbound packet takes a number.
+    if (!expired_ && last_sequence_ < sequence_limit() &&
+        last_sequence_ + 1 < sequence_soft_limit_) {
+      return ++last_sequence_;
+    }
+    return NextSequenceNumberSlow();
+  }
   // The last number handed out (first_sequence_number - 1 before the first).
   uint64_t last_sequence_number() const { return last_sequence_; }
   // The last usable number: 2^32 - 1, or 2^64 - 1 with ESN.
@@ -213,6 +220,9 @@ class SecurityAssociation {
  private:
   SecurityAssociation(const SaConfig& config, EspTransform transform,
                       ReplayWindow replay_window, absl::Time now);
+  // NextSequenceNumber when the SA is expired, exhausted or at its
+  // sequence soft limit.
+  absl::StatusOr<uint64_t> NextSequenceNumberSlow();
   void OnLifetimeEvent(LifetimeEvent event);
   // Counts the drop and says why (the packet paths are inline above, this
   // rare one is not).
