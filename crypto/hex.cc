@@ -5,16 +5,12 @@
 #include "absl/strings/str_cat.h"
 
 namespace cygnet::crypto {
-namespace {
-
-int HexValue(char c) {
+int HexDigitValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string HexEncode(absl::Span<const uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -38,7 +34,7 @@ absl::StatusOr<std::vector<uint8_t>> HexDecode(absl::string_view hex) {
   for (size_t i = start; i < hex.size(); ++i) {
     char c = hex[i];
     if (c == ' ' || c == ':') continue;
-    int value = HexValue(c);
+    int value = HexDigitValue(c);
     if (value < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("hex: invalid character '",

@@ -1,16 +1,10 @@
 #include "keymgmt/ppk/key_encoding.h"
 
 #include "absl/strings/str_cat.h"
+#include "crypto/hex.h"
 
 namespace cygnet::keymgmt {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -33,7 +27,8 @@ absl::StatusOr<crypto::SecretBytes> DecodeHexKey(absl::string_view hex) {
   }
   crypto::SecretBytes out(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
+    int hi = crypto::HexDigitValue(hex[i]),
+        lo = crypto::HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "hex key has a non-hex character at offset ", hi < 0 ? i : i + 1));
