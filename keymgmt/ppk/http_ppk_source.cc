@@ -63,17 +63,24 @@ void HttpPpkSource::ExpireUpTo(absl::Time now) {
   }
 }
 
-void HttpPpkSource::OnHttpResponse(RequestId id,
-                                   absl::Span<const uint8_t> raw_response,
-                                   absl::Time now) {
+std::optional<HttpPpkSource::Request> HttpPpkSource::TakePending(
+    RequestId id, absl::Time now) {
   ExpireUpTo(now);
   auto it = pending_.find(id);
   if (it == pending_.end()) {
     ++late_responses_;
-    return;
+    return std::nullopt;
   }
   Request request = std::move(it->second);
   pending_.erase(it);
+  return request;
+}
+
+void HttpPpkSource::OnHttpResponse(RequestId id,
+                                   absl::Span<const uint8_t> raw_response,
+                                   absl::Time now) {
+  std::optional<Request> request = TakePending(id, now);
+  if (!request.has_value()) return;
   absl::StatusOr<HttpResponse> response =
       ParseHttpResponse(raw_response, options_.http_limits);
   if (!response.ok()) {
@@ -82,18 +89,12 @@ void HttpPpkSource::OnHttpResponse(RequestId id,
                                 response.status().message())));
     return;
   }
-  ready_.emplace_back(id, ParseResponse(request, *response));
+  ready_.emplace_back(id, ParseResponse(*request, *response));
 }
 
 void HttpPpkSource::OnTransportError(RequestId id, const absl::Status& error,
                                      absl::Time now) {
-  ExpireUpTo(now);
-  auto it = pending_.find(id);
-  if (it == pending_.end()) {
-    ++late_responses_;
-    return;
-  }
-  pending_.erase(it);
+  if (!TakePending(id, now).has_value()) return;
   ready_.emplace_back(id, absl::UnavailableError(absl::StrCat(
                               "key source unreachable: ", error.message())));
 }

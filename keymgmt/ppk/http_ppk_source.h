@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,6 +87,9 @@ class HttpPpkSource : public PpkSource {
  private:
   RequestId Start(Request request, absl::Time now);
   void ExpireUpTo(absl::Time now);
+  // Expires what is due at `now`, then removes and returns the request `id`;
+  // nullopt (counted as a late response) when it is no longer pending.
+  std::optional<Request> TakePending(RequestId id, absl::Time now);
 
   HttpTransport& transport_;
   HttpPpkSourceOptions options_;
