@@ -117,7 +117,8 @@ class ReplayWindow {
 
   uint64_t highest_ = 0;
   // ceil(size / 64) + 1 words; null when disabled. A plain array rather than
-  // a vector: the count follows from size_, and every SA carries one.
+  // a vector (every SA carries one); word_count_ caches the count in what
+  // would be padding, so the packet path never divides.
   std::unique_ptr<uint64_t[]> words_;
   uint32_t size_ = 0;
   uint32_t word_count_ = 0;
