@@ -69,21 +69,26 @@ SaDatabase::OutboundShardType& SaDatabase::OutboundShard(
   return outbound_shards_[index];
 }
 
+size_t SaDatabase::Lineage::Count(SaDirection direction) const {
+  return std::count_if(sas.begin(), sas.end(), [direction](const auto& sa) {
+    return sa->direction() == direction;
+  });
+}
+
 void SaDatabase::PublishOutbound(PolicyId policy,
                                  std::shared_ptr<SecurityAssociation> sa) {
   OutboundShardType& shard = OutboundShard(policy);
   std::unique_lock<RwLock> lock(shard.mu);
   if (sa == nullptr) {
-    shard.map.erase(policy);
+    shard.table.erase(policy);
   } else {
-    shard.map[policy] = std::move(sa);
+    shard.table[policy] = std::move(sa);
   }
 }
 
 void SaDatabase::EraseLineageIfEmpty(PolicyId policy) {
   auto it = lineages_.find(policy);
-  if (it != lineages_.end() && it->second.inbound.empty() &&
-      it->second.outbound.empty()) {
+  if (it != lineages_.end() && it->second.sas.empty()) {
     lineages_.erase(it);
   }
 }
@@ -101,23 +106,24 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
     // Only writers change shard maps, and writers hold writer_mu_: a shared
     // lock is enough to read.
     std::shared_lock<RwLock> lock(shard.mu);
-    if (auto it = shard.map.find(key); it != shard.map.end()) {
+    if (auto it = shard.table.find(key); it != shard.table.end()) {
       return absl::AlreadyExistsError(absl::StrCat(
           "inbound SA ", Spi(key.spi), " to ", key.destination.ToString(),
-          ": already present (policy ", it->second.policy, ")"));
+          ": already present (policy ", it->policy, ")"));
     }
   }
   Lineage& lineage = lineages_[policy];
-  if (lineage.inbound.size() >= options_.max_generations) {
+  if (const size_t count = lineage.Count(SaDirection::kInbound);
+      count >= options_.max_generations) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "policy ", policy, ": already ", lineage.inbound.size(),
-        " inbound SAs (limit ", options_.max_generations,
+        "policy ", policy, ": already ", count, " inbound SAs (limit ",
+        options_.max_generations,
         " generations per peer during rekey); remove an old one first"));
   }
-  lineage.inbound.push_back(sa);
+  lineage.sas.push_back(sa);
   ++inbound_count_;
   std::unique_lock<RwLock> lock(shard.mu);
-  shard.map[key] = InboundEntry{std::move(sa), policy};
+  shard.table.insert(InboundEntry{std::move(sa), policy});
   return absl::OkStatus();
 }
 
@@ -129,20 +135,22 @@ absl::Status SaDatabase::AddOutbound(PolicyId policy,
   }
   std::unique_lock<RwLock> writer(writer_mu_);
   Lineage& lineage = lineages_[policy];
-  for (const auto& existing : lineage.outbound) {
-    if (existing->spi() == sa->spi()) {
+  for (const auto& existing : lineage.sas) {
+    if (existing->direction() == SaDirection::kOutbound &&
+        existing->spi() == sa->spi()) {
       return absl::AlreadyExistsError(
           absl::StrCat("outbound SA ", Spi(sa->spi()),
                        ": already present (policy ", policy, ")"));
     }
   }
-  if (lineage.outbound.size() >= options_.max_generations) {
+  if (const size_t count = lineage.Count(SaDirection::kOutbound);
+      count >= options_.max_generations) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "policy ", policy, ": already ", lineage.outbound.size(),
-        " outbound SAs (limit ", options_.max_generations,
+        "policy ", policy, ": already ", count, " outbound SAs (limit ",
+        options_.max_generations,
         " generations per peer during rekey); remove an old one first"));
   }
-  lineage.outbound.push_back(sa);
+  lineage.sas.push_back(sa);
   if (!lineage.has_current) {
     lineage.has_current = true;
     lineage.current_spi = sa->spi();
@@ -155,8 +163,10 @@ absl::Status SaDatabase::SwitchOutbound(PolicyId policy, uint32_t spi) {
   std::unique_lock<RwLock> writer(writer_mu_);
   auto it = lineages_.find(policy);
   if (it != lineages_.end()) {
-    for (const auto& sa : it->second.outbound) {
-      if (sa->spi() != spi) continue;
+    for (const auto& sa : it->second.sas) {
+      if (sa->direction() != SaDirection::kOutbound || sa->spi() != spi) {
+        continue;
+      }
       it->second.has_current = true;
       it->second.current_spi = spi;
       PublishOutbound(policy, sa);
@@ -181,23 +191,30 @@ absl::Status SaDatabase::Replace(PolicyId policy,
   Lineage& lineage = it->second;
   if (sa->direction() == SaDirection::kInbound) {
     const InboundKey key{sa->spi(), sa->local_address()};
-    for (auto& existing : lineage.inbound) {
-      if (existing->spi() != key.spi ||
+    for (auto& existing : lineage.sas) {
+      if (existing->direction() != SaDirection::kInbound ||
+          existing->spi() != key.spi ||
           existing->local_address() != key.destination) {
         continue;
       }
       existing = sa;
       InboundShardType& shard = InboundShard(key);
+      // Set elements are immutable: swap the entry under the exclusive lock,
+      // so a reader finds the old SA or the new one.
       std::unique_lock<RwLock> lock(shard.mu);
-      shard.map[key] = InboundEntry{std::move(sa), policy};
+      shard.table.erase(key);
+      shard.table.insert(InboundEntry{std::move(sa), policy});
       return absl::OkStatus();
     }
     return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(key.spi), " to ",
                                             key.destination.ToString(),
                                             ": not in policy ", policy));
   }
-  for (auto& existing : lineage.outbound) {
-    if (existing->spi() != sa->spi()) continue;
+  for (auto& existing : lineage.sas) {
+    if (existing->direction() != SaDirection::kOutbound ||
+        existing->spi() != sa->spi()) {
+      continue;
+    }
     existing = sa;
     if (lineage.has_current && lineage.current_spi == sa->spi()) {
       PublishOutbound(policy, std::move(sa));
@@ -216,24 +233,25 @@ absl::Status SaDatabase::RemoveInbound(uint32_t spi,
   {
     InboundShardType& shard = InboundShard(key);
     std::unique_lock<RwLock> lock(shard.mu);
-    auto it = shard.map.find(key);
-    if (it == shard.map.end()) {
+    auto it = shard.table.find(key);
+    if (it == shard.table.end()) {
       return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(spi), " to ",
                                               destination.ToString(),
                                               ": not found"));
     }
-    policy = it->second.policy;
-    shard.map.erase(it);
+    policy = it->policy;
+    shard.table.erase(it);
   }
   --inbound_count_;
   Lineage& lineage = lineages_[policy];
-  lineage.inbound.erase(
-      std::remove_if(lineage.inbound.begin(), lineage.inbound.end(),
+  lineage.sas.erase(
+      std::remove_if(lineage.sas.begin(), lineage.sas.end(),
                      [&](const std::shared_ptr<SecurityAssociation>& sa) {
-                       return sa->spi() == spi &&
+                       return sa->direction() == SaDirection::kInbound &&
+                              sa->spi() == spi &&
                               sa->local_address() == destination;
                      }),
-      lineage.inbound.end());
+      lineage.sas.end());
   EraseLineageIfEmpty(policy);
   return absl::OkStatus();
 }
@@ -246,21 +264,22 @@ absl::Status SaDatabase::RemoveOutbound(PolicyId policy, uint32_t spi) {
         absl::StrCat("outbound SA ", Spi(spi), ": not in policy ", policy));
   }
   Lineage& lineage = it->second;
-  auto sa = std::find_if(lineage.outbound.begin(), lineage.outbound.end(),
+  auto sa = std::find_if(lineage.sas.begin(), lineage.sas.end(),
                          [&](const std::shared_ptr<SecurityAssociation>& s) {
-                           return s->spi() == spi;
+                           return s->direction() == SaDirection::kOutbound &&
+                                  s->spi() == spi;
                          });
-  if (sa == lineage.outbound.end()) {
+  if (sa == lineage.sas.end()) {
     return absl::NotFoundError(
         absl::StrCat("outbound SA ", Spi(spi), ": not in policy ", policy));
   }
   const bool is_current = lineage.has_current && lineage.current_spi == spi;
-  if (is_current && lineage.outbound.size() > 1) {
+  if (is_current && lineage.Count(SaDirection::kOutbound) > 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("outbound SA ", Spi(spi), " of policy ", policy,
                      " is current; switch to a newer SA before removing it"));
   }
-  lineage.outbound.erase(sa);
+  lineage.sas.erase(sa);
   if (is_current) {
     lineage.has_current = false;
     PublishOutbound(policy, nullptr);
@@ -275,15 +294,16 @@ size_t SaDatabase::RemovePolicy(PolicyId policy) {
   if (it == lineages_.end()) return 0;
   Lineage lineage = std::move(it->second);
   lineages_.erase(it);
-  for (const auto& sa : lineage.inbound) {
+  for (const auto& sa : lineage.sas) {
+    if (sa->direction() != SaDirection::kInbound) continue;
     const InboundKey key{sa->spi(), sa->local_address()};
     --inbound_count_;
     InboundShardType& shard = InboundShard(key);
     std::unique_lock<RwLock> lock(shard.mu);
-    shard.map.erase(key);
+    shard.table.erase(key);
   }
   PublishOutbound(policy, nullptr);
-  return lineage.inbound.size() + lineage.outbound.size();
+  return lineage.sas.size();
 }
 
 std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
@@ -291,16 +311,16 @@ std::shared_ptr<SecurityAssociation> SaDatabase::LookupInbound(
   const InboundKey key{spi, destination};
   InboundShardType& shard = InboundShard(key);
   std::shared_lock<RwLock> lock(shard.mu);
-  auto it = shard.map.find(key);
-  return it == shard.map.end() ? nullptr : it->second.sa;
+  auto it = shard.table.find(key);
+  return it == shard.table.end() ? nullptr : it->sa;
 }
 
 std::shared_ptr<SecurityAssociation> SaDatabase::LookupOutbound(
     PolicyId policy) const {
   OutboundShardType& shard = OutboundShard(policy);
   std::shared_lock<RwLock> lock(shard.mu);
-  auto it = shard.map.find(policy);
-  return it == shard.map.end() ? nullptr : it->second;
+  auto it = shard.table.find(policy);
+  return it == shard.table.end() ? nullptr : it->second;
 }
 
 size_t SaDatabase::inbound_size() const {
@@ -312,7 +332,7 @@ size_t SaDatabase::outbound_size() const {
   std::unique_lock<RwLock> writer(writer_mu_);
   size_t count = 0;
   for (const auto& [policy, lineage] : lineages_) {
-    count += lineage.outbound.size();
+    count += lineage.Count(SaDirection::kOutbound);
   }
   return count;
 }
@@ -322,11 +342,17 @@ std::vector<SadEntry> SaDatabase::ListPolicy(PolicyId policy) const {
   std::vector<SadEntry> out;
   auto it = lineages_.find(policy);
   if (it == lineages_.end()) return out;
-  for (const auto& sa : it->second.inbound) out.push_back({policy, sa, false});
-  for (const auto& sa : it->second.outbound) {
-    out.push_back(
-        {policy, sa,
-         it->second.has_current && it->second.current_spi == sa->spi()});
+  const Lineage& lineage = it->second;
+  for (const auto& sa : lineage.sas) {
+    if (sa->direction() == SaDirection::kInbound) {
+      out.push_back({policy, sa, false});
+    }
+  }
+  for (const auto& sa : lineage.sas) {
+    if (sa->direction() == SaDirection::kOutbound) {
+      out.push_back({policy, sa,
+                     lineage.has_current && lineage.current_spi == sa->spi()});
+    }
   }
   return out;
 }

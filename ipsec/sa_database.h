@@ -19,11 +19,11 @@
 // allows up to four pairs during a simultaneous rekey, hence the default 4.
 //
 // Concurrency model: the inbound and outbound indexes are split into shards
-// (by hash of the key), each a flat hash map under its own RwLock.
+// (by hash of the key), each a flat hash table under its own RwLock.
 // Readers take one shard's lock in shared mode for the duration of one hash
 // probe and a shared_ptr copy; writers are serialised by a separate writer
 // mutex (lineage bookkeeping) and take a shard's lock exclusively only for the
-// single map insert / erase / pointer swap they need. So readers never wait
+// single table insert / erase / pointer swap they need. So readers never wait
 // for a writer's validation or bookkeeping, readers on different shards never
 // touch the same lock word, and a writer's change is atomic per key: a reader
 // sees the old SA or the new one, never a mix. Lookups return
@@ -44,6 +44,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "ipsec/ip_address.h"
 #include "ipsec/policy_database.h"
@@ -119,26 +122,61 @@ class SaDatabase {
       return H::combine(std::move(h), k.spi, k.destination);
     }
   };
+  // Index layout (bench/sad_bench measures bytes per SA): an inbound entry
+  // does not repeat its key; the SA holds its SPI and destination, so the
+  // shard set hashes and compares through the SA pointer (a 24-byte slot
+  // instead of 48). A lookup reads the found SA's first cache line, which
+  // the packet that asked is about to read anyway.
   struct InboundEntry {
     std::shared_ptr<SecurityAssociation> sa;
     PolicyId policy;  // for the writer: which lineage owns the key
+    InboundKey key() const { return {sa->spi(), sa->local_address()}; }
+  };
+  struct InboundHash {
+    using is_transparent = void;
+    size_t operator()(const InboundKey& key) const {
+      return absl::Hash<InboundKey>{}(key);
+    }
+    size_t operator()(const InboundEntry& entry) const {
+      return (*this)(entry.key());
+    }
+  };
+  struct InboundEq {
+    using is_transparent = void;
+    static bool Matches(const InboundEntry& entry, const InboundKey& key) {
+      return entry.sa->spi() == key.spi &&
+             entry.sa->local_address() == key.destination;
+    }
+    bool operator()(const InboundEntry& a, const InboundEntry& b) const {
+      return Matches(a, b.key());
+    }
+    bool operator()(const InboundEntry& a, const InboundKey& b) const {
+      return Matches(a, b);
+    }
+    bool operator()(const InboundKey& a, const InboundEntry& b) const {
+      return Matches(b, a);
+    }
   };
   // alignas: shards' lock words on separate cache lines.
-  template <typename Key, typename Value>
+  template <typename Table>
   struct alignas(64) Shard {
     mutable RwLock mu;
-    absl::flat_hash_map<Key, Value> map;
+    Table table;
   };
-  using InboundShardType = Shard<InboundKey, InboundEntry>;
-  using OutboundShardType =
-      Shard<PolicyId, std::shared_ptr<SecurityAssociation>>;
+  using InboundShardType =
+      Shard<absl::flat_hash_set<InboundEntry, InboundHash, InboundEq>>;
+  using OutboundShardType = Shard<
+      absl::flat_hash_map<PolicyId, std::shared_ptr<SecurityAssociation>>>;
+  // The SAs of one PolicyId, both directions in installation order (oldest
+  // generation first). Two fit inline: an IKE CHILD_SA lineage outside a
+  // rekey holds one inbound and one outbound SA, so most lineages need no
+  // allocation of their own.
   struct Lineage {
-    std::vector<std::shared_ptr<SecurityAssociation>> inbound;
-    std::vector<std::shared_ptr<SecurityAssociation>> outbound;
-    bool has_current = false;
+    absl::InlinedVector<std::shared_ptr<SecurityAssociation>, 2> sas;
     uint32_t current_spi = 0;
+    bool has_current = false;
+    size_t Count(SaDirection direction) const;
   };
-
   InboundShardType& InboundShard(const InboundKey& key) const;
   OutboundShardType& OutboundShard(PolicyId policy) const;
   void PublishOutbound(PolicyId policy,
@@ -146,7 +184,7 @@ class SaDatabase {
   void EraseLineageIfEmpty(PolicyId policy);
 
   const SaDatabaseOptions options_;
-  // Shards take the top bits of the key's hash; the hash maps inside use
+  // Shards take the top bits of the key's hash; the hash tables inside use
   // the low bits, which stay fully spread within a shard.
   const int shard_shift_;
   std::unique_ptr<InboundShardType[]> inbound_shards_;

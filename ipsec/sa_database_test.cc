@@ -215,6 +215,39 @@ TEST(SaDatabaseTest, RemovePolicyAndList) {
       sad.AddInbound(3, MakeSa(0x700, SaDirection::kInbound, kLocal, 3)).ok());
 }
 
+// A lineage keeps both directions in one list: an outbound SA and an
+// inbound SA with the same SPI (possible: each end picks the SPIs it
+// receives on) must never be taken for each other.
+TEST(SaDatabaseTest, SameSpiInBothDirectionsStaysApart) {
+  SaDatabase sad;
+  auto out = MakeSa(0x900, SaDirection::kOutbound, kLocal, 1);
+  auto in = MakeSa(0x900, SaDirection::kInbound, kLocal, 1);
+  ASSERT_TRUE(sad.AddOutbound(1, out).ok());
+  ASSERT_TRUE(sad.AddInbound(1, in).ok());
+  // Inbound entries list first whatever the order they came in.
+  std::vector<SadEntry> listed = sad.ListPolicy(1);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].sa, in);
+  EXPECT_EQ(listed[1].sa, out);
+  EXPECT_TRUE(listed[1].current);
+  EXPECT_EQ(sad.inbound_size(), 1u);
+  EXPECT_EQ(sad.outbound_size(), 1u);
+
+  auto in2 = MakeSa(0x900, SaDirection::kInbound, kLocal, 2);
+  ASSERT_TRUE(sad.Replace(1, in2).ok());
+  EXPECT_EQ(sad.LookupInbound(0x900, kLocal), in2);
+  EXPECT_EQ(sad.LookupOutbound(1), out);
+
+  ASSERT_TRUE(sad.RemoveOutbound(1, 0x900).ok());
+  EXPECT_EQ(sad.LookupOutbound(1), nullptr);
+  EXPECT_EQ(sad.LookupInbound(0x900, kLocal), in2);
+  EXPECT_EQ(sad.RemoveOutbound(1, 0x900).message(),
+            "outbound SA 0x00000900: not in policy 1");
+  ASSERT_TRUE(sad.RemoveInbound(0x900, kLocal).ok());
+  EXPECT_TRUE(sad.ListPolicy(1).empty());
+  EXPECT_TRUE(sad.List().empty());
+}
+
 TEST(SaDatabaseTest, LookupKeepsRemovedSaAlive) {
   SaDatabase sad;
   ASSERT_TRUE(
