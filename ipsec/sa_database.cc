@@ -123,7 +123,7 @@ absl::Status SaDatabase::AddInbound(PolicyId policy,
   lineage.sas.push_back(sa);
   ++inbound_count_;
   std::unique_lock<RwLock> lock(shard.mu);
-  shard.table.insert(InboundEntry{std::move(sa), policy});
+  shard.table.insert(InboundEntry{std::move(sa), policy, key.spi});
   return absl::OkStatus();
 }
 
@@ -203,7 +203,7 @@ absl::Status SaDatabase::Replace(PolicyId policy,
       // so a reader finds the old SA or the new one.
       std::unique_lock<RwLock> lock(shard.mu);
       shard.table.erase(key);
-      shard.table.insert(InboundEntry{std::move(sa), policy});
+      shard.table.insert(InboundEntry{std::move(sa), policy, key.spi});
       return absl::OkStatus();
     }
     return absl::NotFoundError(absl::StrCat("inbound SA ", Spi(key.spi), " to ",

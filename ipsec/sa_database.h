@@ -123,14 +123,17 @@ class SaDatabase {
     }
   };
   // Index layout (bench/sad_bench measures bytes per SA): an inbound entry
-  // does not repeat its key; the SA holds its SPI and destination, so the
-  // shard set hashes and compares through the SA pointer (a 24-byte slot
-  // instead of 48). A lookup reads the found SA's first cache line, which
+  // keeps the SPI but not the destination address; the SA holds both, so
+  // the shard set hashes and finishes the comparison through the SA pointer
+  // (a 32-byte slot instead of 48). The SPI in the slot keeps misses (attack
+  // traffic with made-up SPIs) inside the table: a probe reads an SA only
+  // when the SPI matches, and a hit reads the SA's first cache line, which
   // the packet that asked is about to read anyway.
   struct InboundEntry {
     std::shared_ptr<SecurityAssociation> sa;
     PolicyId policy;  // for the writer: which lineage owns the key
-    InboundKey key() const { return {sa->spi(), sa->local_address()}; }
+    uint32_t spi;     // == sa->spi()
+    InboundKey key() const { return {spi, sa->local_address()}; }
   };
   struct InboundHash {
     using is_transparent = void;
@@ -144,7 +147,7 @@ class SaDatabase {
   struct InboundEq {
     using is_transparent = void;
     static bool Matches(const InboundEntry& entry, const InboundKey& key) {
-      return entry.sa->spi() == key.spi &&
+      return entry.spi == key.spi &&
              entry.sa->local_address() == key.destination;
     }
     bool operator()(const InboundEntry& a, const InboundEntry& b) const {
