@@ -255,7 +255,7 @@ absl::StatusOr<EspTransform> EspTransform::Create(
 absl::Status EspTransform::Seal(absl::Span<uint8_t> esp, bool esn,
                                 uint32_t sequence_high) const {
   const size_t fixed = overhead();
-  if (esp.size() < fixed || (esp.size() - fixed) % block_size_ != 0) {
+  if (esp.size() < fixed || !IsWholeBlocks(esp.size() - fixed)) {
     return absl::InvalidArgumentError(
         absl::StrCat("ESP seal: ", esp.size(),
                      " bytes is not header, IV, whole blocks and ICV"));
@@ -292,8 +292,7 @@ absl::Status EspTransform::Seal(absl::Span<uint8_t> esp, bool esn,
 absl::Status EspTransform::Open(absl::Span<uint8_t> esp, bool esn,
                                 uint32_t sequence_high) const {
   const size_t fixed = overhead();
-  if (esp.size() < fixed + block_size_ ||
-      (esp.size() - fixed) % block_size_ != 0) {
+  if (esp.size() < fixed + block_size_ || !IsWholeBlocks(esp.size() - fixed)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "bad length: ", esp.size() - std::min(esp.size(), fixed),
         " bytes of ciphertext is not a positive multiple of ", block_size_));

@@ -131,17 +131,6 @@ IpAddress IpAddress::V4(uint32_t host_order) {
   return address;
 }
 
-IpAddress IpAddress::FromBytes(absl::Span<const uint8_t> bytes) {
-  IpAddress address;
-  if (bytes.size() == 4) {
-    std::copy(bytes.begin(), bytes.end(), address.storage_.begin());
-  } else if (bytes.size() == 16) {
-    std::copy(bytes.begin(), bytes.end(), address.storage_.begin());
-    address.v4_ = false;
-  }
-  return address;
-}
-
 absl::StatusOr<IpAddress> IpAddress::FromBytesChecked(
     absl::Span<const uint8_t> bytes) {
   if (bytes.size() != 4 && bytes.size() != 16) {
