@@ -113,20 +113,21 @@ absl::Status ReadEspHeader(absl::Span<const uint8_t> esp, uint32_t* spi,
   return absl::OkStatus();
 }
 
-absl::Status SealEspPayload(const EspTransform& transform, uint32_t spi,
-                            uint64_t sequence, bool esn, uint8_t next_header,
-                            absl::Span<const uint8_t> iv,
-                            PacketBuffer& packet) {
-  const size_t iv_size = transform.iv_size();
-  if (iv.size() != iv_size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("iv: ", EspCipherName(transform.cipher()), " needs ",
-                     iv_size, " bytes, got ", iv.size()));
-  }
+namespace {
+
+// The body of SealEspPayload and EspSeal. `write_iv(field)` fills the
+// iv_size() bytes of the packet's IV field in place. A template so that each
+// caller's IV step is inlined: EspSeal writes the sequence number or random
+// bytes straight into the packet (no staging copy, whose variable length GCC
+// emits as `rep movsq`, and no IV span passed through memory).
+template <typename WriteIv>
+absl::Status SealInPlace(const EspTransform& transform, uint32_t spi,
+                         uint64_t sequence, bool esn, uint8_t next_header,
+                         WriteIv write_iv, PacketBuffer& packet) {
   const size_t unpadded = packet.length + kEspTrailerSize;
   const size_t padded = transform.RoundUpToBlocks(unpadded);
   const size_t pad = padded - unpadded;
-  const size_t head = kEspHeaderSize + iv_size;
+  const size_t head = kEspHeaderSize + transform.iv_size();
   const size_t tail = pad + kEspTrailerSize + transform.icv_size();
   if (packet.offset > packet.storage.size() ||
       packet.length > packet.storage.size() - packet.offset) {
@@ -155,9 +156,28 @@ absl::Status SealEspPayload(const EspTransform& transform, uint32_t spi,
   uint8_t* esp = packet.data();
   Store32(spi, esp);
   Store32(static_cast<uint32_t>(sequence), esp + 4);
-  if (iv_size != 0) std::memcpy(esp + kEspHeaderSize, iv.data(), iv_size);
+  write_iv(esp + kEspHeaderSize);
   return transform.Seal(packet.span(), esn,
                         static_cast<uint32_t>(sequence >> 32));
+}
+
+}  // namespace
+
+absl::Status SealEspPayload(const EspTransform& transform, uint32_t spi,
+                            uint64_t sequence, bool esn, uint8_t next_header,
+                            absl::Span<const uint8_t> iv,
+                            PacketBuffer& packet) {
+  if (iv.size() != transform.iv_size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("iv: ", EspCipherName(transform.cipher()), " needs ",
+                     transform.iv_size(), " bytes, got ", iv.size()));
+  }
+  return SealInPlace(
+      transform, spi, sequence, esn, next_header,
+      [iv](uint8_t* field) {
+        if (!iv.empty()) std::memcpy(field, iv.data(), iv.size());
+      },
+      packet);
 }
 
 absl::Status OpenEspPayload(const EspTransform& transform, bool esn,
@@ -212,21 +232,34 @@ absl::Status EspSeal(SecurityAssociation& sa, uint8_t next_header,
   }
   absl::StatusOr<uint64_t> sequence = sa.NextSequenceNumber();
   if (!sequence.ok()) return sequence.status();
-  uint8_t iv_storage[crypto::kAesBlockSize];
-  absl::Span<const uint8_t> iv = options.iv;
-  if (iv.empty() && transform.iv_size() != 0) {
-    if (transform.is_aead()) {
-      Store32(static_cast<uint32_t>(*sequence >> 32), iv_storage);
-      Store32(static_cast<uint32_t>(*sequence), iv_storage + 4);
-    } else {
-      random.Fill(absl::MakeSpan(iv_storage, transform.iv_size()));
-    }
-    iv = absl::MakeConstSpan(iv_storage, transform.iv_size());
-  }
   const size_t payload_bytes = packet.length;
-  absl::Status status =
-      SealEspPayload(transform, sa.spi(), *sequence,
-                     sa.extended_sequence_numbers(), next_header, iv, packet);
+  absl::Status status;
+  if (!options.iv.empty() || transform.iv_size() == 0) {
+    status = SealEspPayload(transform, sa.spi(), *sequence,
+                            sa.extended_sequence_numbers(), next_header,
+                            options.iv, packet);
+  } else if (transform.is_aead()) {
+    // RFC 4106 section 3.1 / RFC 7634 section 2: the 64-bit sequence number,
+    // unique for the key (the SA refuses to wrap it).
+    const uint64_t iv = *sequence;
+    status = SealInPlace(
+        transform, sa.spi(), *sequence, sa.extended_sequence_numbers(),
+        next_header,
+        [iv](uint8_t* field) {
+          Store32(static_cast<uint32_t>(iv >> 32), field);
+          Store32(static_cast<uint32_t>(iv), field + 4);
+        },
+        packet);
+  } else {
+    // RFC 3602 section 2.1: unpredictable, so random.
+    status = SealInPlace(
+        transform, sa.spi(), *sequence, sa.extended_sequence_numbers(),
+        next_header,
+        [&random, size = transform.iv_size()](uint8_t* field) {
+          random.Fill(absl::MakeSpan(field, size));
+        },
+        packet);
+  }
   if (!status.ok()) {
     if (status.code() == absl::StatusCode::kResourceExhausted) {
       ++sa.mutable_counters().no_room;
