@@ -903,6 +903,21 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
   return NoProposalChosenError(absl::StrJoin(reasons, " | "));
 }
 
+absl::StatusOr<IkeSelection> SelectIkeProposalForKe(
+    absl::Span<const IkeProposalConfig> local,
+    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
+    wire::KeyExchangeGroup ke_payload_group) {
+  absl::StatusOr<IkeSelection> selection =
+      SelectIkeProposal(local, offered, spi, ke_payload_group);
+  if (!selection.ok()) return selection;
+  if (absl::Status group =
+          CheckKeyExchangeGroup(selection->suite.group, ke_payload_group);
+      !group.ok()) {
+    return group;
+  }
+  return selection;
+}
+
 absl::StatusOr<EspSelection> SelectEspProposal(
     absl::Span<const EspProposalConfig> local,
     absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,

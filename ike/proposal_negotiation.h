@@ -4,9 +4,10 @@
 //
 // Driven by the IKE SA state machine: the initiator sends
 // IkeProposalsToWire()/EspProposalsToWire() and checks the reply with
-// CheckIkeAnswer()/CheckEspAnswer(); the responder calls SelectIkeProposal()/
-// SelectEspProposal() and then CheckKeyExchangeGroup() on the KE payload.
-// Stateless.
+// CheckIkeAnswer()/CheckEspAnswer(); the responder calls
+// SelectIkeProposalForKe() for a request that creates an IKE SA, and
+// SelectEspProposal() and then CheckKeyExchangeGroup() on the KE payload for
+// a CHILD_SA with PFS. Stateless.
 //
 // Rules, the responder's side:
 // - proposals are considered in the initiator's order, and within a
@@ -114,6 +115,15 @@ absl::StatusOr<IkeSelection> SelectIkeProposal(
     absl::Span<const IkeProposalConfig> local,
     absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
     std::optional<wire::KeyExchangeGroup> ke_payload_group = std::nullopt);
+// The responder's whole choice for a request with a KE payload (IKE_SA_INIT,
+// IKE SA rekey): SelectIkeProposal preferring the payload's group, then
+// CheckKeyExchangeGroup. Errors carry NO_PROPOSAL_CHOSEN or, when the chosen
+// proposal has no group in common with the payload, INVALID_KE_PAYLOAD with
+// the group to use.
+absl::StatusOr<IkeSelection> SelectIkeProposalForKe(
+    absl::Span<const IkeProposalConfig> local,
+    absl::Span<const wire::Proposal> offered, absl::Span<const uint8_t> spi,
+    wire::KeyExchangeGroup ke_payload_group);
 
 struct EspSelection {
   wire::Proposal answer;

@@ -377,6 +377,38 @@ TEST(ProposalNegotiationTest, KePayloadGroupIsPreferredWithinTheProposal) {
   EXPECT_EQ(esp_selection->suite.pfs_group, KeyExchangeGroup::kEcp521);
 }
 
+// The responder's one call for IKE_SA_INIT and IKE SA rekeys: the KE
+// payload's group when the chosen proposal allows it, else INVALID_KE_PAYLOAD
+// naming the group to use, and NO_PROPOSAL_CHOSEN when nothing matches.
+TEST(ProposalNegotiationTest, SelectIkeProposalForKe) {
+  IkeProposalConfig two_groups = SeedProposal();
+  two_groups.groups = {KeyExchangeGroup::kEcp256, KeyExchangeGroup::kEcp384};
+  auto offered = IkeProposalsToWire({two_groups}, kNoSpi);
+  ASSERT_TRUE(offered.ok());
+  auto selection = SelectIkeProposalForKe({two_groups}, *offered, kNoSpi,
+                                          wire::KeyExchangeGroup::kEcp384);
+  ASSERT_TRUE(selection.ok());
+  EXPECT_EQ(selection->suite.group, KeyExchangeGroup::kEcp384);
+
+  // Seed proposal: group 20 only; the initiator guessed group 19.
+  selection = SelectIkeProposalForKe({SeedProposal()}, *offered, kNoSpi,
+                                     wire::KeyExchangeGroup::kEcp256);
+  std::optional<ErrorNotify> notify = ErrorNotifyOf(selection.status());
+  ASSERT_TRUE(notify.has_value());
+  EXPECT_EQ(notify->type, wire::NotifyType::kInvalidKePayload);
+  EXPECT_EQ(notify->data, (std::vector<uint8_t>{0, 20}));
+
+  IkeProposalConfig other = SeedProposal();
+  other.prf = {PrfAlgorithm::kHmacSha512};
+  auto unacceptable = IkeProposalsToWire({other}, kNoSpi);
+  ASSERT_TRUE(unacceptable.ok());
+  selection = SelectIkeProposalForKe({SeedProposal()}, *unacceptable, kNoSpi,
+                                     wire::KeyExchangeGroup::kEcp384);
+  notify = ErrorNotifyOf(selection.status());
+  ASSERT_TRUE(notify.has_value());
+  EXPECT_EQ(notify->type, wire::NotifyType::kNoProposalChosen);
+}
+
 TEST(ProposalNegotiationTest, InvalidKePayload) {
   absl::Status status = CheckKeyExchangeGroup(KeyExchangeGroup::kEcp384,
                                               wire::KeyExchangeGroup::kEcp256);

@@ -142,6 +142,11 @@ std::string IkeKeyLogLine(uint64_t spi_i, uint64_t spi_r,
       crypto::HexEncode(keys.sk_pr.span()));
 }
 
+// The group an INVALID_KE_PAYLOAD notify names (2 octets), for the log.
+int GroupInNotify(const std::vector<uint8_t>& data) {
+  return data.size() == 2 ? (data[0] << 8) | data[1] : 0;
+}
+
 }  // namespace
 
 IkeSa::IkeSa(IkeEngine& engine, const IkePolicy& policy, uint64_t id,
@@ -866,24 +871,21 @@ void IkeSa::HandleInitRequest(const wire::Message& message,
                 "IKE_SA_INIT request without SA, KE or Nonce");
     return;
   }
-  absl::StatusOr<IkeSelection> selection =
-      SelectIkeProposal(policy_.ike_proposals, sa->proposals, {});
+  absl::StatusOr<IkeSelection> selection = SelectIkeProposalForKe(
+      policy_.ike_proposals, sa->proposals, {}, ke->group);
   if (!selection.ok()) {
-    reply_error(
-        wire::NotifyType::kNoProposalChosen, {},
-        absl::StrCat("no IKE proposal chosen: ", selection.status().message()));
-    return;
-  }
-  absl::Status group_ok =
-      CheckKeyExchangeGroup(selection->suite.group, ke->group);
-  if (!group_ok.ok()) {
-    std::optional<ErrorNotify> notify = ErrorNotifyOf(group_ok);
-    // Not a failure of the initiator's eventual attempt: it retries with a
-    // new request, which creates a new responder SA.
-    reply_error(wire::NotifyType::kInvalidKePayload,
-                notify.has_value() ? notify->data : std::vector<uint8_t>{},
-                absl::StrCat("asked initiator for KE group ",
-                             GroupNumber(selection->suite.group)));
+    const ErrorNotify notify =
+        ErrorNotifyOf(selection.status()).value_or(ErrorNotify{});
+    // INVALID_KE_PAYLOAD is not a failure of the initiator's eventual
+    // attempt: it retries with a new request, which creates a new responder
+    // SA.
+    reply_error(notify.type, notify.data,
+                notify.type == wire::NotifyType::kInvalidKePayload
+                    ? absl::StrCat("asked initiator for KE group ",
+                                   GroupInNotify(notify.data), ": ",
+                                   selection.status().message())
+                    : absl::StrCat("no IKE proposal chosen: ",
+                                   selection.status().message()));
     return;
   }
   suite_ = selection->suite;
@@ -1803,22 +1805,16 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     bool collision =
         outstanding_.has_value() && outstanding_->purpose == Purpose::kRekeyIke;
     uint64_t new_spi = engine_.NewLocalSpi();
-    absl::StatusOr<IkeSelection> selection = SelectIkeProposal(
-        policy_.ike_proposals, sa->proposals, SpiBytes(new_spi));
-    if (!selection.ok()) {
-      reply_notify(wire::NotifyType::kNoProposalChosen);
-      return;
-    }
-    if (ke == nullptr) {
+    if (ke == nullptr) {  // a new IKE SA always has its own exchange
       reply_notify(wire::NotifyType::kInvalidSyntax);
       return;
     }
-    absl::Status group_ok =
-        CheckKeyExchangeGroup(selection->suite.group, ke->group);
-    if (!group_ok.ok()) {
-      std::optional<ErrorNotify> notify = ErrorNotifyOf(group_ok);
-      reply_notify(wire::NotifyType::kInvalidKePayload,
-                   notify.has_value() ? notify->data : std::vector<uint8_t>{});
+    absl::StatusOr<IkeSelection> selection = SelectIkeProposalForKe(
+        policy_.ike_proposals, sa->proposals, SpiBytes(new_spi), ke->group);
+    if (!selection.ok()) {
+      const ErrorNotify notify =
+          ErrorNotifyOf(selection.status()).value_or(ErrorNotify{});
+      reply_notify(notify.type, notify.data);
       return;
     }
     uint64_t peer_spi = 0;
@@ -1899,9 +1895,13 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
   }
   ChildSa child;
   child.inbound_spi = AllocateInboundSpi();
+  // With the KE payload's group as the hint, a PFS group both sides accept
+  // needs no INVALID_KE_PAYLOAD round trip.
   absl::StatusOr<EspSelection> selection = SelectEspProposal(
       policy_.esp_proposals, sa->proposals, Spi32Bytes(child.inbound_spi),
-      ChildSaExchange::kCreateChildSa);
+      ChildSaExchange::kCreateChildSa,
+      ke != nullptr ? std::optional<wire::KeyExchangeGroup>(ke->group)
+                    : std::nullopt);
   if (!selection.ok()) {
     std::optional<ErrorNotify> notify = ErrorNotifyOf(selection.status());
     reply_notify(
