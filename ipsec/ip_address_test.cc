@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "gtest/gtest.h"
 
 namespace cygnet::ipsec {
@@ -89,6 +90,25 @@ TEST(IpAddressTest, FromBytes) {
   EXPECT_NE(checked.status().message().find("5 bytes"),
             absl::string_view::npos);
   EXPECT_TRUE(IpAddress::FromBytesChecked(v4).ok());
+}
+
+// The packet path reuses one object per packet: an IPv4 address written
+// over an IPv6 one must leave nothing of it behind (equality and hashing read
+// all 16 bytes).
+TEST(IpAddressTest, AssignBytesReplacesTheWholeAddress) {
+  IpAddress address = P("2001:db8::1");
+  const uint8_t v4[4] = {192, 0, 2, 7};
+  address.AssignBytes(v4);
+  EXPECT_TRUE(address.is_v4());
+  EXPECT_EQ(address, P("192.0.2.7"));
+  EXPECT_EQ(absl::Hash<IpAddress>{}(address),
+            absl::Hash<IpAddress>{}(P("192.0.2.7")));
+  const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                          0,    0,    0,    0,    0, 0, 0, 2};
+  address.AssignBytes(v6);
+  EXPECT_EQ(address, P("2001:db8::2"));
+  address.AssignBytes({});  // not an address: 0.0.0.0, as FromBytes
+  EXPECT_EQ(address, IpAddress());
 }
 
 TEST(IpAddressTest, OrderingAndEquality) {
