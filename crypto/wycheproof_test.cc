@@ -24,6 +24,7 @@
 namespace cygnet::crypto {
 namespace {
 
+using ::cygnet::testing::Int;
 using ::cygnet::testing::JsonValue;
 
 enum class Verdict { kAccepted, kRejected, kSkipped };
@@ -41,15 +42,15 @@ struct Tally {
 };
 
 std::vector<uint8_t> Hex(const JsonValue& value) {
-  absl::StatusOr<std::vector<uint8_t>> bytes = HexDecode(value.string());
+  absl::StatusOr<std::vector<uint8_t>> bytes = HexDecode(value.string_value());
   EXPECT_TRUE(value.is_string() && bytes.ok())
-      << "bad hex field: " << value.string();
+      << "bad hex field: " << value.string_value();
   return bytes.ok() ? *std::move(bytes) : std::vector<uint8_t>();
 }
 
 std::string Label(const JsonValue& test) {
   return absl::StrCat("tcId ", test["tcId"].number_text(), " (",
-                      test["comment"].string(), ")");
+                      test["comment"].string_value(), ")");
 }
 
 // Runs `fn` on every test of `file`. `acceptable_ok` decides whether a
@@ -66,10 +67,10 @@ Tally RunFile(const std::string& file, const CaseFn& fn,
       ::cygnet::testing::ParseJsonFile("crypto/testdata/wycheproof/" + file);
   EXPECT_TRUE(root.ok()) << root.status();
   if (!root.ok()) return tally;
-  for (const JsonValue& group : (*root)["testGroups"].array()) {
-    for (const JsonValue& test : group["tests"].array()) {
+  for (const JsonValue& group : (*root)["testGroups"].items()) {
+    for (const JsonValue& test : group["tests"].items()) {
       SCOPED_TRACE(absl::StrCat(file, " ", Label(test)));
-      const std::string& result = test["result"].string();
+      const std::string& result = test["result"].string_value();
       const Verdict verdict = fn(group, test);
       if (verdict == Verdict::kSkipped) {
         ++tally.skipped;
@@ -93,7 +94,7 @@ Tally RunFile(const std::string& file, const CaseFn& fn,
       }
     }
   }
-  absl::StatusOr<int64_t> expected = (*root)["numberOfTests"].Int();
+  absl::StatusOr<int64_t> expected = Int((*root)["numberOfTests"]);
   EXPECT_TRUE(expected.ok());
   if (expected.ok()) {
     EXPECT_EQ(tally.total(), *expected) << file;
@@ -112,8 +113,8 @@ Verdict AeadCase(AeadAlgorithm algorithm, const JsonValue& group,
   const std::vector<uint8_t> msg = Hex(test["msg"]);
   const std::vector<uint8_t> ct = Hex(test["ct"]);
   const std::vector<uint8_t> tag = Hex(test["tag"]);
-  EXPECT_EQ(*group["tagSize"].Int(), 128);
-  const bool valid = test["result"].string() == "valid";
+  EXPECT_EQ(*Int(group["tagSize"]), 128);
+  const bool valid = test["result"].string_value() == "valid";
   // cygnet's Aead takes the 12-byte nonces of ESP and IKEv2 only. A valid
   // vector with another IV size cannot be expressed: skipped (and counted).
   // An invalid one must still be rejected.
@@ -161,7 +162,7 @@ TEST(WycheproofTest, AesGcm) {
   Tally t = RunFile("aes_gcm_test.json",
                     [](const JsonValue& group, const JsonValue& test) {
                       AeadAlgorithm algorithm = AeadAlgorithm::kAesGcm128;
-                      const int64_t bits = *group["keySize"].Int();
+                      const int64_t bits = *Int(group["keySize"]);
                       if (bits == 192) algorithm = AeadAlgorithm::kAesGcm192;
                       if (bits == 256) algorithm = AeadAlgorithm::kAesGcm256;
                       return AeadCase(algorithm, group, test);
@@ -196,7 +197,7 @@ TEST(WycheproofTest, AesCbcPkcs5) {
         const std::vector<uint8_t> ct = Hex(test["ct"]);
         absl::StatusOr<AesCbc> cbc = AesCbc::Create(key);
         if (!cbc.ok()) return Verdict::kRejected;
-        if (test["result"].string() == "valid") {
+        if (test["result"].string_value() == "valid") {
           std::vector<uint8_t> padded = msg;
           const size_t pad = kAesBlockSize - msg.size() % kAesBlockSize;
           padded.insert(padded.end(), pad, static_cast<uint8_t>(pad));
@@ -230,8 +231,8 @@ Tally RunHmac(const std::string& file, HashAlgorithm hash) {
     const std::vector<uint8_t> tag = Hex(test["tag"]);
     absl::StatusOr<Hmac> hmac = Hmac::Create(hash, key);
     if (!hmac.ok()) return Verdict::kRejected;
-    if (test["result"].string() == "valid") {
-      const size_t size = static_cast<size_t>(*group["tagSize"].Int() / 8);
+    if (test["result"].string_value() == "valid") {
+      const size_t size = static_cast<size_t>(*Int(group["tagSize"]) / 8);
       std::vector<uint8_t> out(size);
       EXPECT_TRUE(hmac->Compute(msg, absl::MakeSpan(out)).ok());
       EXPECT_EQ(out, tag);
@@ -269,7 +270,7 @@ TEST(WycheproofTest, HmacSha512) {
 
 Tally RunHkdf(const std::string& file, HashAlgorithm hash) {
   return RunFile(file, [hash](const JsonValue&, const JsonValue& test) {
-    absl::StatusOr<int64_t> size = test["size"].Int();
+    absl::StatusOr<int64_t> size = Int(test["size"]);
     EXPECT_TRUE(size.ok());
     absl::StatusOr<SecretBytes> okm =
         Hkdf(hash, Hex(test["ikm"]), Hex(test["salt"]), Hex(test["info"]),
@@ -333,8 +334,8 @@ Tally RunEcdh(const std::string& file, KeyExchangeGroup group_id) {
       },
       [](const JsonValue&, const JsonValue& test, Verdict verdict) {
         bool compressed = false;
-        for (const JsonValue& flag : test["flags"].array()) {
-          compressed |= flag.string() == "CompressedPoint";
+        for (const JsonValue& flag : test["flags"].items()) {
+          compressed |= flag.string_value() == "CompressedPoint";
         }
         return compressed && verdict == Verdict::kRejected;
       });
@@ -465,8 +466,8 @@ TEST(WycheproofTest, RsaPkcs1) {
   const AcceptableFn missing_null_rejected =
       [](const JsonValue&, const JsonValue& test, Verdict verdict) {
         bool missing_null = false;
-        for (const JsonValue& flag : test["flags"].array()) {
-          missing_null |= flag.string() == "MissingNull";
+        for (const JsonValue& flag : test["flags"].items()) {
+          missing_null |= flag.string_value() == "MissingNull";
         }
         return missing_null && verdict == Verdict::kRejected;
       };
@@ -503,9 +504,9 @@ TEST(WycheproofTest, RsaPss) {
                            "rsa_pss_3072_sha256_mgf1_32_test.json"}) {
     Tally t = RunFile(name, [](const JsonValue& group, const JsonValue& test) {
       // cygnet's PSS is MGF1 with the message hash and a hash-long salt.
-      EXPECT_EQ(group["sha"].string(), "SHA-256");
-      EXPECT_EQ(group["mgfSha"].string(), "SHA-256");
-      EXPECT_EQ(*group["sLen"].Int(), 32);
+      EXPECT_EQ(group["sha"].string_value(), "SHA-256");
+      EXPECT_EQ(group["mgfSha"].string_value(), "SHA-256");
+      EXPECT_EQ(*Int(group["sLen"]), 32);
       absl::StatusOr<PublicKey> key =
           PublicKey::FromDer(Hex(group["publicKeyDer"]));
       EXPECT_TRUE(key.ok()) << key.status();

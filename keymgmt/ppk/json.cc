@@ -16,6 +16,13 @@ const JsonValue* JsonValue::Find(absl::string_view name) const {
   return nullptr;
 }
 
+const JsonValue& JsonValue::operator[](absl::string_view name) const {
+  // Never destroyed: a function-local static with a trivial lifetime.
+  static const JsonValue* const kNull = new JsonValue();
+  const JsonValue* found = Find(name);
+  return found != nullptr ? *found : *kNull;
+}
+
 absl::StatusOr<int64_t> JsonValue::AsInt(int64_t min, int64_t max) const {
   if (type_ != Type::kNumber) {
     return absl::InvalidArgumentError("not a number");

@@ -53,6 +53,9 @@ class JsonValue {
   }
   // Object member by name; nullptr when absent or not an object.
   const JsonValue* Find(absl::string_view name) const;
+  // Object member by name; a null value when absent or not an object, so
+  // lookups chain (value["a"]["b"]) without checks in between.
+  const JsonValue& operator[](absl::string_view name) const;
   // The number as an integer in [min, max]; InvalidArgument for a fraction,
   // an exponent, a non-number or a value out of range.
   absl::StatusOr<int64_t> AsInt(int64_t min, int64_t max) const;

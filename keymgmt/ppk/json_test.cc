@@ -30,6 +30,16 @@ TEST(JsonTest, ParsesSkipKeyResponse) {
   EXPECT_EQ(v->Find("missing"), nullptr);
 }
 
+TEST(JsonTest, IndexingChainsThroughMissingMembers) {
+  auto v = ParseJson(R"({"a": {"b": "c"}, "n": 5})");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ((*v)["a"]["b"].string_value(), "c");
+  EXPECT_TRUE((*v)["missing"].is_null());
+  EXPECT_TRUE((*v)["missing"]["deeper"].is_null());
+  EXPECT_TRUE((*v)["n"]["x"].is_null());  // not an object
+  EXPECT_TRUE((*v)["a"]["b"]["c"].is_null());
+}
+
 TEST(JsonTest, EscapesAndUtf8) {
   auto v = ParseJson(R"(["a\"b\\c\/\n\u00e9\ud83d\ude00", "é"])");
   ASSERT_TRUE(v.ok()) << v.status();
@@ -70,6 +80,19 @@ TEST(JsonTest, RejectsMalformedNamingOffset) {
     ASSERT_FALSE(v.ok()) << c.text;
     EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(v.status().message(), HasSubstr(c.error)) << c.text;
+  }
+}
+
+// More non-strict input (carried over from the test-vector reader, which
+// now uses this parser): each is refused with an offset.
+TEST(JsonTest, RejectsMoreMalformedInput) {
+  for (const char* text :
+       {"   ", "{\"a\":1 \"b\":2}", "{'a':1}", "+1", "NaN", "nul", "fals",
+        "\"\\u12zz\"", "\"\\u12", "\"\\ud800\\u0041\"", "\"\\", "\"a\nb\""}) {
+    auto v = ParseJson(text);
+    ASSERT_FALSE(v.ok()) << text;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(v.status().message(), HasSubstr("offset")) << text;
   }
 }
 
