@@ -755,114 +755,104 @@ absl::StatusOr<std::vector<wire::Proposal>> EspProposalsToWire(
   return out;
 }
 
-absl::StatusOr<IkeProposalConfig> IkeProposalConfigFromWire(
-    const wire::Proposal& proposal) {
-  if (proposal.protocol_id != wire::ProtocolId::kIke) {
+namespace {
+
+// Adds a decoded value to `out` and passes its status on.
+template <typename T>
+absl::Status Append(absl::StatusOr<T> value, std::vector<T>& out) {
+  if (value.ok()) out.push_back(*value);
+  return value.status();
+}
+// The same for integrity, where NONE (AEAD proposals) adds nothing.
+absl::Status AppendIntegrity(absl::StatusOr<IntegrityAlgorithm> value,
+                             std::vector<IntegrityAlgorithm>& out) {
+  if (value.ok() && *value == IntegrityAlgorithm::kNone)
+    return absl::OkStatus();
+  return Append(std::move(value), out);
+}
+
+// The frame of IkeProposalConfigFromWire and EspProposalConfigFromWire: the
+// protocol check, `decode(transform, config)` for every transform, then
+// `validate(config)`; every error is prefixed with the proposal number.
+template <typename Config, typename Decode, typename Validate>
+absl::StatusOr<Config> ConfigFromWire(const wire::Proposal& proposal,
+                                      wire::ProtocolId protocol, Config config,
+                                      Decode decode, Validate validate) {
+  auto in_proposal = [&proposal](const absl::Status& status) {
     return absl::InvalidArgumentError(
-        absl::StrCat("proposal ", proposal.number, ": protocol ",
-                     wire::ToString(proposal.protocol_id), ", expected IKE"));
+        absl::StrCat("proposal ", proposal.number, ": ", status.message()));
+  };
+  if (proposal.protocol_id != protocol) {
+    return in_proposal(absl::InvalidArgumentError(
+        absl::StrCat("protocol ", wire::ToString(proposal.protocol_id),
+                     ", expected ", wire::ToString(protocol))));
   }
-  IkeProposalConfig config;
   for (const Transform& t : proposal.transforms) {
-    absl::Status status;
-    switch (t.type) {
-      case TransformType::kEncryption: {
-        auto v = DecodeEncryption(SaProtocol::kIke, t);
-        if (v.ok()) config.encryption.push_back(*v);
-        status = v.status();
-        break;
-      }
-      case TransformType::kPseudorandomFunction: {
-        auto v = DecodePrf(t);
-        if (v.ok()) config.prf.push_back(*v);
-        status = v.status();
-        break;
-      }
-      case TransformType::kIntegrity: {
-        auto v = DecodeIntegrity(SaProtocol::kIke, t);
-        if (v.ok() && *v != IntegrityAlgorithm::kNone) {
-          config.integrity.push_back(*v);
-        }
-        status = v.status();
-        break;
-      }
-      case TransformType::kKeyExchange: {
-        auto v = DecodeGroup(t);
-        if (v.ok()) config.groups.push_back(*v);
-        status = v.status();
-        break;
-      }
-      default:
-        status = absl::InvalidArgumentError(absl::StrCat(
-            "transform type ", wire::ToString(t.type), " not allowed for IKE"));
-        break;
-    }
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("proposal ", proposal.number, ": ", status.message()));
+    if (absl::Status status = decode(t, config); !status.ok()) {
+      return in_proposal(status);
     }
   }
-  if (absl::Status s = ValidateIkeProposalConfig(config); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("proposal ", proposal.number, ": ", s.message()));
+  if (absl::Status status = validate(config); !status.ok()) {
+    return in_proposal(status);
   }
   return config;
 }
 
+absl::Status NotAllowed(const Transform& t, absl::string_view protocol) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("transform type ", wire::ToString(t.type),
+                   " not allowed for ", protocol));
+}
+
+}  // namespace
+
+absl::StatusOr<IkeProposalConfig> IkeProposalConfigFromWire(
+    const wire::Proposal& proposal) {
+  return ConfigFromWire(
+      proposal, wire::ProtocolId::kIke, IkeProposalConfig{},
+      [](const Transform& t, IkeProposalConfig& config) {
+        switch (t.type) {
+          case TransformType::kEncryption:
+            return Append(DecodeEncryption(SaProtocol::kIke, t),
+                          config.encryption);
+          case TransformType::kPseudorandomFunction:
+            return Append(DecodePrf(t), config.prf);
+          case TransformType::kIntegrity:
+            return AppendIntegrity(DecodeIntegrity(SaProtocol::kIke, t),
+                                   config.integrity);
+          case TransformType::kKeyExchange:
+            return Append(DecodeGroup(t), config.groups);
+          default:
+            return NotAllowed(t, "IKE");
+        }
+      },
+      ValidateIkeProposalConfig);
+}
+
 absl::StatusOr<EspProposalConfig> EspProposalConfigFromWire(
     const wire::Proposal& proposal) {
-  if (proposal.protocol_id != wire::ProtocolId::kEsp) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("proposal ", proposal.number, ": protocol ",
-                     wire::ToString(proposal.protocol_id), ", expected ESP"));
-  }
-  EspProposalConfig config;
-  config.extended_sequence_numbers.clear();
-  for (const Transform& t : proposal.transforms) {
-    absl::Status status;
-    switch (t.type) {
-      case TransformType::kEncryption: {
-        auto v = DecodeEncryption(SaProtocol::kEsp, t);
-        if (v.ok()) config.encryption.push_back(*v);
-        status = v.status();
-        break;
-      }
-      case TransformType::kIntegrity: {
-        auto v = DecodeIntegrity(SaProtocol::kEsp, t);
-        if (v.ok() && *v != IntegrityAlgorithm::kNone) {
-          config.integrity.push_back(*v);
+  EspProposalConfig empty;
+  empty.extended_sequence_numbers.clear();
+  return ConfigFromWire(
+      proposal, wire::ProtocolId::kEsp, std::move(empty),
+      [](const Transform& t, EspProposalConfig& config) {
+        switch (t.type) {
+          case TransformType::kEncryption:
+            return Append(DecodeEncryption(SaProtocol::kEsp, t),
+                          config.encryption);
+          case TransformType::kIntegrity:
+            return AppendIntegrity(DecodeIntegrity(SaProtocol::kEsp, t),
+                                   config.integrity);
+          case TransformType::kKeyExchange:
+            if (t.id == 0) return absl::OkStatus();  // NONE: PFS optional
+            return Append(DecodeGroup(t), config.pfs_groups);
+          case TransformType::kExtendedSequenceNumbers:
+            return Append(DecodeEsn(t), config.extended_sequence_numbers);
+          default:
+            return NotAllowed(t, "ESP");
         }
-        status = v.status();
-        break;
-      }
-      case TransformType::kKeyExchange: {
-        if (t.id == 0) break;  // NONE: PFS optional
-        auto v = DecodeGroup(t);
-        if (v.ok()) config.pfs_groups.push_back(*v);
-        status = v.status();
-        break;
-      }
-      case TransformType::kExtendedSequenceNumbers: {
-        auto v = DecodeEsn(t);
-        if (v.ok()) config.extended_sequence_numbers.push_back(*v);
-        status = v.status();
-        break;
-      }
-      default:
-        status = absl::InvalidArgumentError(absl::StrCat(
-            "transform type ", wire::ToString(t.type), " not allowed for ESP"));
-        break;
-    }
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("proposal ", proposal.number, ": ", status.message()));
-    }
-  }
-  if (absl::Status s = ValidateEspProposalConfig(config); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("proposal ", proposal.number, ": ", s.message()));
-  }
-  return config;
+      },
+      ValidateEspProposalConfig);
 }
 
 // ---- Responder: choose

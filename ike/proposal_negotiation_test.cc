@@ -591,5 +591,24 @@ TEST(ProposalNegotiationTest, FromWireNamesRefusedTransforms) {
             absl::string_view::npos);
 }
 
+// Every refusal of the decoders names the proposal and the problem.
+TEST(ProposalNegotiationTest, FromWireRefusesWrongProtocolAndTypes) {
+  Proposal esp;
+  esp.number = 2;
+  esp.protocol_id = wire::ProtocolId::kEsp;
+  esp.transforms = {Transform::Prf(PrfId::kHmacSha2_256)};
+  EXPECT_EQ(EspProposalConfigFromWire(esp).status().message(),
+            "proposal 2: transform type PRF not allowed for ESP");
+  EXPECT_EQ(IkeProposalConfigFromWire(esp).status().message(),
+            "proposal 2: protocol ESP, expected IKE");
+  Proposal ike;
+  ike.number = 4;
+  ike.transforms = {Transform::Esn(wire::EsnId::kNoEsn)};
+  EXPECT_EQ(IkeProposalConfigFromWire(ike).status().message(),
+            "proposal 4: transform type ESN not allowed for IKE");
+  EXPECT_EQ(EspProposalConfigFromWire(ike).status().message(),
+            "proposal 4: protocol IKE, expected ESP");
+}
+
 }  // namespace
 }  // namespace cygnet::ike
