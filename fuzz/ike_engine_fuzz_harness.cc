@@ -7,10 +7,9 @@
 
 #include "absl/time/time.h"
 #include "crypto/random.h"
-#include "crypto/secret_bytes.h"
+#include "ike/engine/test_policy.h"
 #include "ipsec/ip_address.h"
 #include "ipsec/sa_database.h"
-#include "ipsec/traffic_selector.h"
 
 namespace cygnet::fuzz {
 namespace {
@@ -39,38 +38,8 @@ ipsec::IpAddress Ip(const char* text) { return *ipsec::IpAddress::Parse(text); }
 // Seed 001's proposal with group 19 (cheap) and PFS in CREATE_CHILD_SA.
 IkePolicy Policy(const std::string& name, const char* local,
                  const char* remote) {
-  IkePolicy policy;
-  policy.name = name;
-  policy.local_address = Ip(local);
-  policy.remote_address = Ip(remote);
-  policy.remote_prefix_length = 24;
-  ike::IkeProposalConfig proposal;
-  proposal.encryption = {ike::EncryptionAlgorithm::kAesCbc256};
-  proposal.integrity = {ike::IntegrityAlgorithm::kHmacSha2_256_128};
-  proposal.prf = {crypto::PrfAlgorithm::kHmacSha256};
-  proposal.groups = {crypto::KeyExchangeGroup::kEcp256};
-  policy.ike_proposals = {proposal};
-  ike::EspProposalConfig esp;
-  esp.encryption = {ike::EncryptionAlgorithm::kAesCbc256};
-  esp.integrity = {ike::IntegrityAlgorithm::kHmacSha2_256_128};
-  esp.pfs_groups = {crypto::KeyExchangeGroup::kEcp256};
-  policy.esp_proposals = {esp};
-  policy.local_identity = ike::Identity::Address(Ip(local));
-  policy.remote_identity.kind = ike::RemoteIdentityRule::Kind::kAddress;
-  policy.remote_identity.address = Ip(remote);
-  policy.remote_identity.prefix_length = 24;
-  policy.psk_lookup =
-      [](const ike::Identity&,
-         const ipsec::IpAddress&) -> absl::StatusOr<crypto::SecretBytes> {
-    static constexpr uint8_t kPsk[] = "ike-engine-fuzz-psk";
-    return crypto::SecretBytes::Copy(
-        absl::Span<const uint8_t>(kPsk, sizeof(kPsk) - 1));
-  };
-  policy.ike_lifetime = absl::Seconds(600);
-  policy.child_lifetime = absl::Seconds(600);
-  policy.local_selectors = {ipsec::TrafficSelector::Any(true)};
-  policy.remote_selectors = {ipsec::TrafficSelector::Any(true)};
-  return policy;
+  return ike::PskTestPolicy(name, Ip(local), Ip(remote), "ike-engine-fuzz-psk",
+                            crypto::KeyExchangeGroup::kEcp256);
 }
 
 UdpEndpoint InitiatorEndpoint() { return {Ip(kInitiatorAddress), 500}; }

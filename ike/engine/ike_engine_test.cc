@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "ike/engine/engine_simulation.h"
 #include "ike/engine/show_ikev2.h"
+#include "ike/engine/test_policy.h"
 #include "ipsec/sa_database.h"
 #include "testing/simulated_network.h"
 
@@ -32,37 +33,8 @@ ipsec::IpAddress Ip(const char* text) { return *ipsec::IpAddress::Parse(text); }
 // transform set esp-256-aes esp-hmac-sha-256, pfs group19, lifetimes 600.
 IkePolicy SeedPolicy(const std::string& name, const char* local,
                      const char* remote, const std::string& psk) {
-  IkePolicy policy;
-  policy.name = name;
-  policy.local_address = Ip(local);
-  policy.remote_address = Ip(remote);
-  policy.remote_prefix_length = 24;
-  IkeProposalConfig ike;
-  ike.encryption = {EncryptionAlgorithm::kAesCbc256};
-  ike.integrity = {IntegrityAlgorithm::kHmacSha2_256_128};
-  ike.prf = {crypto::PrfAlgorithm::kHmacSha256};
-  ike.groups = {crypto::KeyExchangeGroup::kEcp384};
-  policy.ike_proposals = {ike};
-  EspProposalConfig esp;
-  esp.encryption = {EncryptionAlgorithm::kAesCbc256};
-  esp.integrity = {IntegrityAlgorithm::kHmacSha2_256_128};
-  esp.pfs_groups = {crypto::KeyExchangeGroup::kEcp256};
-  policy.esp_proposals = {esp};
-  policy.local_identity = Identity::Address(Ip(local));
-  policy.remote_identity.kind = RemoteIdentityRule::Kind::kAddress;
-  policy.remote_identity.address = Ip(remote);
-  policy.remote_identity.prefix_length = 24;
-  policy.psk_lookup =
-      [psk](const Identity&,
-            const ipsec::IpAddress&) -> absl::StatusOr<crypto::SecretBytes> {
-    return crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(psk.data()), psk.size()));
-  };
-  policy.ike_lifetime = absl::Seconds(600);
-  policy.child_lifetime = absl::Seconds(600);
-  policy.local_selectors = {ipsec::TrafficSelector::Any(true)};
-  policy.remote_selectors = {ipsec::TrafficSelector::Any(true)};
-  return policy;
+  return PskTestPolicy(name, Ip(local), Ip(remote), psk,
+                       crypto::KeyExchangeGroup::kEcp384);
 }
 
 TEST(IkePolicyValidation, LifetimesPositiveAndWithinTheSaLimit) {

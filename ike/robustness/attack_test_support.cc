@@ -5,8 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "crypto/secret_bytes.h"
-#include "ipsec/traffic_selector.h"
+#include "ike/engine/test_policy.h"
 
 namespace cygnet::ike::robustness {
 
@@ -18,38 +17,8 @@ ipsec::IpAddress Ip(const std::string& text) {
 
 IkePolicy TestPolicy(const std::string& name, const std::string& local,
                      const std::string& remote, const std::string& psk) {
-  IkePolicy policy;
-  policy.name = name;
-  policy.local_address = Ip(local);
-  policy.remote_address = Ip(remote);
-  policy.remote_prefix_length = 24;
-  IkeProposalConfig ike;
-  ike.encryption = {EncryptionAlgorithm::kAesCbc256};
-  ike.integrity = {IntegrityAlgorithm::kHmacSha2_256_128};
-  ike.prf = {crypto::PrfAlgorithm::kHmacSha256};
-  ike.groups = {crypto::KeyExchangeGroup::kEcp256};
-  policy.ike_proposals = {ike};
-  EspProposalConfig esp;
-  esp.encryption = {EncryptionAlgorithm::kAesCbc256};
-  esp.integrity = {IntegrityAlgorithm::kHmacSha2_256_128};
-  esp.pfs_groups = {crypto::KeyExchangeGroup::kEcp256};
-  policy.esp_proposals = {esp};
-  policy.local_identity = Identity::Address(Ip(local));
-  policy.remote_identity.kind = RemoteIdentityRule::Kind::kAddress;
-  policy.remote_identity.address = Ip(remote);
-  policy.remote_identity.prefix_length = 24;
-  // Held in SecretBytes so that every copy of the policy wipes it (the
-  // secret hygiene test checks freed memory for it).
-  auto secret = std::make_shared<const crypto::SecretBytes>(
-      crypto::SecretBytes::Copy(absl::Span<const uint8_t>(
-          reinterpret_cast<const uint8_t*>(psk.data()), psk.size())));
-  policy.psk_lookup = [secret](const Identity&, const ipsec::IpAddress&)
-      -> absl::StatusOr<crypto::SecretBytes> { return secret->Clone(); };
-  policy.ike_lifetime = absl::Seconds(600);
-  policy.child_lifetime = absl::Seconds(600);
-  policy.local_selectors = {ipsec::TrafficSelector::Any(true)};
-  policy.remote_selectors = {ipsec::TrafficSelector::Any(true)};
-  return policy;
+  return PskTestPolicy(name, Ip(local), Ip(remote), psk,
+                       crypto::KeyExchangeGroup::kEcp256);
 }
 
 Node::Node(uint64_t seed, const std::string& address, EngineLimits limits)
