@@ -204,6 +204,20 @@ absl::Status AnswerError(const std::string& reason) {
   return NoProposalChosenError(absl::StrCat("answer rejected: ", reason));
 }
 
+// A transform of the answer decoded, or the answer rejected with why.
+template <typename T>
+absl::StatusOr<T> FromAnswer(absl::StatusOr<T> value) {
+  if (!value.ok()) return AnswerError(std::string(value.status().message()));
+  return value;
+}
+
+// The answer's integrity algorithm; NONE when it has none (AEAD).
+absl::StatusOr<IntegrityAlgorithm> AnswerIntegrity(SaProtocol protocol,
+                                                   const Grouped& g) {
+  if (g.integrity.empty()) return IntegrityAlgorithm::kNone;
+  return FromAnswer(DecodeIntegrity(protocol, *g.integrity[0]));
+}
+
 // ---- Picks
 // -----------------------------------------------------------------------
 
@@ -977,20 +991,16 @@ absl::StatusOr<IkeSelection> CheckIkeAnswer(
   IkeSelection selection;
   selection.answer = answer.front();
   selection.peer_spi = answer.front().spi;
-  auto encryption = DecodeEncryption(SaProtocol::kIke, *g.encryption[0]);
-  if (!encryption.ok())
-    return AnswerError(std::string(encryption.status().message()));
-  auto prf = DecodePrf(*g.prf[0]);
-  if (!prf.ok()) return AnswerError(std::string(prf.status().message()));
-  auto group = DecodeGroup(*g.key_exchange[0]);
-  if (!group.ok()) return AnswerError(std::string(group.status().message()));
-  IntegrityAlgorithm integrity = IntegrityAlgorithm::kNone;
-  if (!g.integrity.empty()) {
-    auto i = DecodeIntegrity(SaProtocol::kIke, *g.integrity[0]);
-    if (!i.ok()) return AnswerError(std::string(i.status().message()));
-    integrity = *i;
-  }
-  selection.suite = {*encryption, integrity, *prf, *group};
+  auto encryption =
+      FromAnswer(DecodeEncryption(SaProtocol::kIke, *g.encryption[0]));
+  if (!encryption.ok()) return encryption.status();
+  auto prf = FromAnswer(DecodePrf(*g.prf[0]));
+  if (!prf.ok()) return prf.status();
+  auto group = FromAnswer(DecodeGroup(*g.key_exchange[0]));
+  if (!group.ok()) return group.status();
+  auto integrity = AnswerIntegrity(SaProtocol::kIke, g);
+  if (!integrity.ok()) return integrity.status();
+  selection.suite = {*encryption, *integrity, *prf, *group};
   if (absl::Status s = ValidateIkeSuite(selection.suite); !s.ok()) {
     return AnswerError(std::string(s.message()));
   }
@@ -1013,22 +1023,18 @@ absl::StatusOr<EspSelection> CheckEspAnswer(
   EspSelection selection;
   selection.answer = answer.front();
   selection.peer_spi = answer.front().spi;
-  auto encryption = DecodeEncryption(SaProtocol::kEsp, *g.encryption[0]);
-  if (!encryption.ok())
-    return AnswerError(std::string(encryption.status().message()));
-  auto esn = DecodeEsn(*g.esn[0]);
-  if (!esn.ok()) return AnswerError(std::string(esn.status().message()));
-  IntegrityAlgorithm integrity = IntegrityAlgorithm::kNone;
-  if (!g.integrity.empty()) {
-    auto i = DecodeIntegrity(SaProtocol::kEsp, *g.integrity[0]);
-    if (!i.ok()) return AnswerError(std::string(i.status().message()));
-    integrity = *i;
-  }
+  auto encryption =
+      FromAnswer(DecodeEncryption(SaProtocol::kEsp, *g.encryption[0]));
+  if (!encryption.ok()) return encryption.status();
+  auto esn = FromAnswer(DecodeEsn(*g.esn[0]));
+  if (!esn.ok()) return esn.status();
+  auto integrity = AnswerIntegrity(SaProtocol::kEsp, g);
+  if (!integrity.ok()) return integrity.status();
   std::optional<KeyExchangeGroup> pfs;
   const Grouped offered_groups = GroupTransforms(o);
   if (!g.key_exchange.empty() && g.key_exchange[0]->id != 0) {
-    auto group = DecodeGroup(*g.key_exchange[0]);
-    if (!group.ok()) return AnswerError(std::string(group.status().message()));
+    auto group = FromAnswer(DecodeGroup(*g.key_exchange[0]));
+    if (!group.ok()) return group.status();
     pfs = *group;
   } else if (exchange == ChildSaExchange::kCreateChildSa &&
              !offered_groups.key_exchange.empty() &&
@@ -1037,7 +1043,7 @@ absl::StatusOr<EspSelection> CheckEspAnswer(
         "PFS was required (KE groups offered without NONE) but "
         "the answer has no KE group");
   }
-  selection.suite = {*encryption, integrity, pfs, *esn};
+  selection.suite = {*encryption, *integrity, pfs, *esn};
   if (absl::Status s = ValidateEspSuite(selection.suite); !s.ok()) {
     return AnswerError(std::string(s.message()));
   }
