@@ -617,10 +617,7 @@ void IkeSa::SendInitRequest(absl::Time now) {
   init_request_bytes_ = *bytes;
   state_ = State::kInitSent;
   next_request_id_ = 1;
-  Outstanding request;
-  request.purpose = Purpose::kInit;
-  request.exchange = wire::ExchangeType::kIkeSaInit;
-  request.message_id = 0;
+  Outstanding request{Purpose::kInit, wire::ExchangeType::kIkeSaInit, 0};
   request.bytes = std::move(*bytes);
   SendRequest(std::move(request), now);
 }
@@ -837,10 +834,7 @@ void IkeSa::SendAuthRequest(absl::Time now) {
   }
   state_ = State::kAuthSent;
   next_request_id_ = 2;
-  Outstanding request;
-  request.purpose = Purpose::kAuth;
-  request.exchange = wire::ExchangeType::kIkeAuth;
-  request.message_id = 1;
+  Outstanding request{Purpose::kAuth, wire::ExchangeType::kIkeAuth, 1};
   request.bytes = std::move(*request_bytes);
   SendRequest(std::move(request), now);
 }
@@ -1690,10 +1684,8 @@ ChildSa* IkeSa::FindChildByOutbound(uint32_t spi) {
 // CREATE_CHILD_SA
 
 void IkeSa::StartChildRekey(ChildSa& child, absl::Time now) {
-  Outstanding request;
-  request.purpose = Purpose::kRekeyChild;
-  request.exchange = wire::ExchangeType::kCreateChildSa;
-  request.message_id = next_request_id_;
+  Outstanding request{Purpose::kRekeyChild, wire::ExchangeType::kCreateChildSa,
+                      next_request_id_};
   request.nonce = engine_.random_.Bytes(kNonceSize);
   request.new_inbound_spi = AllocateInboundSpi();
   request.rekeyed_child_inbound_spi = child.inbound_spi;
@@ -1742,10 +1734,8 @@ void IkeSa::StartChildRekey(ChildSa& child, absl::Time now) {
 }
 
 void IkeSa::StartIkeRekey(absl::Time now) {
-  Outstanding request;
-  request.purpose = Purpose::kRekeyIke;
-  request.exchange = wire::ExchangeType::kCreateChildSa;
-  request.message_id = next_request_id_;
+  Outstanding request{Purpose::kRekeyIke, wire::ExchangeType::kCreateChildSa,
+                      next_request_id_};
   request.nonce = engine_.random_.Bytes(kNonceSize);
   request.new_ike_spi = engine_.NewLocalSpi();
   absl::StatusOr<std::vector<wire::Proposal>> offered =
@@ -2202,10 +2192,8 @@ void IkeSa::StartDeleteChildren(std::vector<uint32_t> inbound_spis,
     if (ChildSa* child = FindChildByInbound(spi)) child->replaced = true;
     d.spis.push_back(Spi32Bytes(spi));
   }
-  Outstanding request;
-  request.purpose = Purpose::kDeleteChild;
-  request.exchange = wire::ExchangeType::kInformational;
-  request.message_id = next_request_id_;
+  Outstanding request{Purpose::kDeleteChild, wire::ExchangeType::kInformational,
+                      next_request_id_};
   request.rekeyed_child_inbound_spi = inbound_spis.front();
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id,
@@ -2230,10 +2218,8 @@ void IkeSa::StartDelete(absl::Time now) {
     // Whatever is pending no longer matters.
     outstanding_.reset();
   }
-  Outstanding request;
-  request.purpose = Purpose::kDeleteIke;
-  request.exchange = wire::ExchangeType::kInformational;
-  request.message_id = next_request_id_;
+  Outstanding request{Purpose::kDeleteIke, wire::ExchangeType::kInformational,
+                      next_request_id_};
   wire::Delete d;
   d.protocol_id = wire::ProtocolId::kIke;
   d.spi_size = 0;
@@ -2250,10 +2236,8 @@ void IkeSa::StartDelete(absl::Time now) {
 }
 
 void IkeSa::StartLiveness(absl::Time now) {
-  Outstanding request;
-  request.purpose = Purpose::kLiveness;
-  request.exchange = wire::ExchangeType::kInformational;
-  request.message_id = next_request_id_;
+  Outstanding request{Purpose::kLiveness, wire::ExchangeType::kInformational,
+                      next_request_id_};
   absl::StatusOr<std::vector<uint8_t>> bytes =
       Protect(request.exchange, false, request.message_id, {});
   if (!bytes.ok()) return;

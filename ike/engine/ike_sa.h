@@ -107,9 +107,12 @@ class IkeSa {
     kLiveness,
   };
   struct Outstanding {
+    Outstanding(Purpose purpose, wire::ExchangeType exchange,
+                uint32_t message_id)
+        : purpose(purpose), exchange(exchange), message_id(message_id) {}
     Purpose purpose;
     wire::ExchangeType exchange;
-    uint32_t message_id = 0;
+    uint32_t message_id;
     std::vector<uint8_t> bytes;  // as sent, for retransmission
     int transmissions = 0;
     absl::Duration timeout;
