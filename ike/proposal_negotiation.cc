@@ -267,41 +267,40 @@ std::vector<const Transform*> GroupsToTry(
 // The cipher half of a proposal, the same for IKE and ESP: the first received
 // encryption transform the local config accepts, with its integrity
 // transform: NONE or none at all for an AEAD, else the first received
-// integrity algorithm the config accepts (RFC 7296 section 3.3.3).
-struct CipherPick {
-  const Transform* encryption = nullptr;
-  const Transform* integrity = nullptr;  // may be null for an AEAD
-  EncryptionAlgorithm encryption_algorithm;
-  IntegrityAlgorithm integrity_algorithm = IntegrityAlgorithm::kNone;
-};
-
-std::optional<CipherPick> PickCipher(
-    SaProtocol protocol, const std::vector<EncryptionAlgorithm>& encryption,
-    const std::vector<IntegrityAlgorithm>& integrity, const Grouped& g) {
+// integrity algorithm the config accepts (RFC 7296 section 3.3.3). Fills
+// those fields of `pick` (an IkePick or EspPick); false when nothing fits.
+template <typename Config, typename Pick>
+bool PickCipher(SaProtocol protocol, const Config& local, const Grouped& g,
+                Pick& pick) {
   for (const Transform* t : g.encryption) {
     absl::StatusOr<EncryptionAlgorithm> algorithm =
         DecodeEncryption(protocol, *t);
-    if (!algorithm.ok() || !Contains(encryption, *algorithm)) continue;
-    CipherPick pick;
-    pick.encryption = t;
-    pick.encryption_algorithm = *algorithm;
+    if (!algorithm.ok() || !Contains(local.encryption, *algorithm)) continue;
+    const Transform* integrity = nullptr;  // stays null for an AEAD without
+    IntegrityAlgorithm integrity_algorithm = IntegrityAlgorithm::kNone;
     if (IsAead(*algorithm)) {
       if (!AeadCompatibleIntegrity(g)) continue;
-      pick.integrity = NoneTransform(g.integrity);
-      return pick;
-    }
-    for (const Transform* i : g.integrity) {
-      absl::StatusOr<IntegrityAlgorithm> candidate =
-          DecodeIntegrity(protocol, *i);
-      if (candidate.ok() && *candidate != IntegrityAlgorithm::kNone &&
-          Contains(integrity, *candidate)) {
-        pick.integrity = i;
-        pick.integrity_algorithm = *candidate;
-        return pick;
+      integrity = NoneTransform(g.integrity);
+    } else {
+      for (const Transform* i : g.integrity) {
+        absl::StatusOr<IntegrityAlgorithm> candidate =
+            DecodeIntegrity(protocol, *i);
+        if (candidate.ok() && *candidate != IntegrityAlgorithm::kNone &&
+            Contains(local.integrity, *candidate)) {
+          integrity = i;
+          integrity_algorithm = *candidate;
+          break;
+        }
       }
+      if (integrity == nullptr) continue;
     }
+    pick.encryption = t;
+    pick.integrity = integrity;
+    pick.suite.encryption = *algorithm;
+    pick.suite.integrity = integrity_algorithm;
+    return true;
   }
-  return std::nullopt;
+  return false;
 }
 
 std::optional<IkePick> TryIke(const IkeProposalConfig& local, const Grouped& g,
@@ -324,13 +323,7 @@ std::optional<IkePick> TryIke(const IkeProposalConfig& local, const Grouped& g,
     }
   }
   if (pick.prf == nullptr || pick.key_exchange == nullptr) return std::nullopt;
-  std::optional<CipherPick> cipher =
-      PickCipher(SaProtocol::kIke, local.encryption, local.integrity, g);
-  if (!cipher.has_value()) return std::nullopt;
-  pick.encryption = cipher->encryption;
-  pick.integrity = cipher->integrity;
-  pick.suite.encryption = cipher->encryption_algorithm;
-  pick.suite.integrity = cipher->integrity_algorithm;
+  if (!PickCipher(SaProtocol::kIke, local, g, pick)) return std::nullopt;
   return pick;
 }
 
@@ -435,13 +428,7 @@ std::optional<EspPick> TryEsp(const EspProposalConfig& local, const Grouped& g,
     }
   }
   if (pick.esn == nullptr) return std::nullopt;
-  std::optional<CipherPick> cipher =
-      PickCipher(SaProtocol::kEsp, local.encryption, local.integrity, g);
-  if (!cipher.has_value()) return std::nullopt;
-  pick.encryption = cipher->encryption;
-  pick.integrity = cipher->integrity;
-  pick.suite.encryption = cipher->encryption_algorithm;
-  pick.suite.integrity = cipher->integrity_algorithm;
+  if (!PickCipher(SaProtocol::kEsp, local, g, pick)) return std::nullopt;
   return pick;
 }
 
