@@ -1772,6 +1772,12 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     SendResponse(message_id, wire::ExchangeType::kCreateChildSa,
                  {NotifyPayload(type, std::move(data))});
   };
+  // A negotiation failure, answered with the notify it carries
+  // (NO_PROPOSAL_CHOSEN, or INVALID_KE_PAYLOAD with the group to use).
+  auto reply_refusal = [&](const absl::Status& refusal) {
+    const ErrorNotify notify = ErrorNotifyOf(refusal).value_or(ErrorNotify{});
+    reply_notify(notify.type, notify.data);
+  };
   if (state_ != State::kEstablished || rekeyed_away_) {
     reply_notify(wire::NotifyType::kTemporaryFailure);
     return;
@@ -1802,9 +1808,7 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
     absl::StatusOr<IkeSelection> selection = SelectIkeProposalForKe(
         policy_.ike_proposals, sa->proposals, SpiBytes(new_spi), ke->group);
     if (!selection.ok()) {
-      const ErrorNotify notify =
-          ErrorNotifyOf(selection.status()).value_or(ErrorNotify{});
-      reply_notify(notify.type, notify.data);
+      reply_refusal(selection.status());
       return;
     }
     uint64_t peer_spi = 0;
@@ -1893,21 +1897,18 @@ void IkeSa::HandleCreateChildRequest(uint32_t message_id,
       ke != nullptr ? std::optional<wire::KeyExchangeGroup>(ke->group)
                     : std::nullopt);
   if (!selection.ok()) {
-    std::optional<ErrorNotify> notify = ErrorNotifyOf(selection.status());
-    reply_notify(
-        notify.has_value() ? notify->type : wire::NotifyType::kNoProposalChosen,
-        notify.has_value() ? notify->data : std::vector<uint8_t>{});
+    reply_refusal(selection.status());
     return;
   }
   std::unique_ptr<crypto::KeyExchange> our_ke;
   std::optional<crypto::SecretBytes> pfs_secret;
   if (selection->suite.pfs_group.has_value()) {
     crypto::KeyExchangeGroup group = *selection->suite.pfs_group;
-    if (ke == nullptr || !CheckKeyExchangeGroup(group, ke->group).ok()) {
-      uint16_t number = GroupNumber(group);
-      reply_notify(
-          wire::NotifyType::kInvalidKePayload,
-          {static_cast<uint8_t>(number >> 8), static_cast<uint8_t>(number)});
+    absl::Status group_ok =
+        ke == nullptr ? InvalidKePayloadError(group, "no KE payload for PFS")
+                      : CheckKeyExchangeGroup(group, ke->group);
+    if (!group_ok.ok()) {
+      reply_refusal(group_ok);
       return;
     }
     absl::StatusOr<std::unique_ptr<crypto::KeyExchange>> generated =
